@@ -1,0 +1,95 @@
+"""Intake benchmark: cold intake of N synthetic releases, then warm re-scans with nothing changed.
+
+    python bench/intake.py [--files 10000] [--runs 3] [--corpus DIR]
+
+Each measurement runs in a fresh process (so peak memory is that run's own: the parent's
+RSS plus its parse workers'), on a corpus written by bench/make_corpus.py. Prints medians.
+Aim (issue "Release intake"): cold <= 1.5 s, warm <= 0.15 s, memory <= 300 MB for 10,000 files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+
+def one_run(site: Path) -> None:
+    """Child process: one scan of the site, print seconds and peak memory as JSON."""
+    from feeds.config import load_config
+    from feeds.intake.scan import scan
+    from feeds.store import SQLiteStore
+
+    config = load_config(site / "config.toml")
+    start = time.perf_counter()
+    with SQLiteStore(config.state_path) as store:
+        result = scan(config, store, now=datetime(2026, 11, 1, tzinfo=UTC))
+    seconds = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({
+        "seconds": seconds, "rss_mb": own / 1024, "worker_rss_mb": workers / 1024,
+        "releases": len(result.releases), "read": result.read, "refused": len(result.refused),
+    }))
+
+
+def measure(site: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(site)], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--corpus", type=Path, help="reuse a corpus written by make_corpus.py")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        one_run(args.child)
+        return
+    from make_corpus import make_corpus  # type: ignore[import-not-found]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp)
+        corpus = args.corpus or site / "content"
+        if args.corpus is None:
+            make_corpus(args.files, corpus)
+        (site / "config.toml").write_text(
+            f'[site]\ntitle = "Bench"\nurl = "https://bench.example.org/"\n'
+            f'[content]\ndir = "{corpus}"\n[state]\npath = "state/feeds.db"\n',
+            encoding="utf-8",
+        )
+        files = sum(1 for p in corpus.rglob("*") if p.is_file())
+        cold, warm = [], []
+        for _ in range(args.runs):
+            shutil.rmtree(site / "state", ignore_errors=True)
+            cold.append(measure(site))
+            for _ in range(2):
+                warm.append(measure(site))
+        c = statistics.median(r["seconds"] for r in cold)
+        w = statistics.median(r["seconds"] for r in warm)
+        mem = max(r["rss_mb"] + r["worker_rss_mb"] for r in cold)
+        print(f"files: {files}, releases: {cold[0]['releases']:.0f}, refused: {cold[0]['refused']:.0f}")
+        print(f"cold intake: median {c:.3f} s over {len(cold)} runs ({files / c:,.0f} releases/s)")
+        print(f"warm re-scan, nothing changed: median {w:.3f} s over {len(warm)} runs "
+              f"(read {warm[0]['read']:.0f} files)")
+        print(f"peak memory (cold, main + workers' peak): {mem:.0f} MB "
+              f"(main {max(r['rss_mb'] for r in cold):.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""Load and validate ``config.toml`` into frozen values.
+
+Every problem is a ``ConfigError`` naming the file, the key and what was expected;
+paths in the file are relative to the file itself.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import msgspec
+
+from feeds.errors import ConfigError
+
+DEFAULT_CONFIG = "config.toml"
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]i?B|B)?\s*$", re.IGNORECASE)
+_UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+class _Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    pass
+
+
+class SiteSection(_Strict, frozen=True):
+    title: str
+    url: str
+    language: str = "en"
+    author: str = ""
+    id_prefix: str = ""
+    timezone: str = "UTC"
+
+
+class ContentSection(_Strict, frozen=True):
+    dir: str = "content"
+    max_file_size: int | str = "2 MiB"
+    exclude: list[str] = []
+
+
+class StateSection(_Strict, frozen=True):
+    path: str = "state/feeds.db"
+
+
+class OutputSection(_Strict, frozen=True):
+    dir: str = "public"
+
+
+class _RawConfig(_Strict, frozen=True):
+    site: SiteSection
+    content: ContentSection = ContentSection()
+    state: StateSection = StateSection()
+    output: OutputSection = OutputSection()
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    url: str  # always ends with "/"
+    language: str
+    author: str
+    id_prefix: str  # "tag:example.org,2026:" style authority, or derived from url
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path  # the config file; every relative path below is resolved against its folder
+    site: Site
+    content_dir: Path
+    max_file_size: int
+    exclude: tuple[str, ...]
+    state_path: Path
+    output_dir: Path
+
+
+def parse_size(value: int | str) -> int:
+    """``2097152``, ``"2 MiB"``, ``"500 kB"`` -> bytes."""
+    if isinstance(value, int):
+        if value <= 0:
+            raise ValueError("must be a positive number of bytes")
+        return value
+    m = _SIZE.match(value)
+    if not m:
+        raise ValueError(f'expected a size like 2097152 or "2 MiB", got {value!r}')
+    number = float(m.group(1))
+    unit = (m.group(2) or "B").lower()
+    size = int(number * _UNITS[unit])
+    if size <= 0:
+        raise ValueError("must be a positive size")
+    return size
+
+
+def _where(msgspec_path: str) -> str | None:
+    # msgspec says "... - at `$.content.max_file_size`"; keep the dotted key.
+    m = re.search(r"at `\$\.?([^`]*)`", msgspec_path)
+    return m.group(1) or None if m else None
+
+
+def load_config(path: Path | str = DEFAULT_CONFIG) -> Config:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(path, "no such file (run `feeds init DIR` to create a site)") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(path, f"cannot read: {e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(path, f"not valid TOML: {e}") from None
+    return config_from_dict(data, path)
+
+
+def config_from_dict(data: dict[str, Any], path: Path) -> Config:
+    try:
+        raw = msgspec.convert(data, _RawConfig)
+    except msgspec.ValidationError as e:
+        message = str(e)
+        key = _where(message)
+        message = re.sub(r"\s*-\s*at `\$[^`]*`", "", message)
+        if key and "unknown field" in message:
+            message += " (a misspelt key?)"
+        raise ConfigError(path, message, key) from None
+    base = path.resolve().parent
+    site = raw.site
+    url = site.url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(path, f"expected an absolute http(s) URL, got {url!r}", "site.url")
+    if not url.endswith("/"):
+        url += "/"
+    if not _LANG.match(site.language):
+        raise ConfigError(
+            path, f"expected a language tag like 'en' or 'pt-BR', got {site.language!r}",
+            "site.language",
+        )
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(site.timezone)
+    except (ValueError, KeyError, OSError):
+        raise ConfigError(
+            path, f"expected an IANA time zone like 'Europe/Istanbul', got {site.timezone!r}",
+            "site.timezone",
+        ) from None
+    id_prefix = site.id_prefix.strip() or (parts.hostname or "localhost")
+    try:
+        max_size = parse_size(raw.content.max_file_size)
+    except ValueError as e:
+        raise ConfigError(path, str(e), "content.max_file_size") from None
+    return Config(
+        path=path.resolve(),
+        site=Site(
+            title=site.title, url=url, language=site.language, author=site.author,
+            id_prefix=id_prefix, timezone=site.timezone,
+        ),
+        content_dir=(base / raw.content.dir).resolve(),
+        max_file_size=max_size,
+        exclude=tuple(raw.content.exclude),
+        state_path=(base / raw.state.path).resolve(),
+        output_dir=(base / raw.output.dir).resolve(),
+    )

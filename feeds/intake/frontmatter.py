@@ -1,0 +1,92 @@
+"""Front matter: YAML between ``---`` lines or TOML between ``+++`` lines at the top of a file.
+
+Only a block that opens on the file's first line is front matter; a ``---`` rule later in
+the body is Markdown. Timestamps are kept as text by the YAML loader, so every date goes
+through one parser (``dates.parse_iso_datetime``) whatever the syntax.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from feeds.errors import FrontMatterError
+
+_OPEN = re.compile(r"\A(---|\+\+\+)[ \t]*\n")
+
+
+class _TextTimestampLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """Safe YAML whose timestamps stay strings (Python's datetime overflows on year 9999-12)."""
+
+
+_TextTimestampLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    data: dict[str, Any]
+    syntax: str  # "yaml", "toml" or "" when the file has none
+    body: str  # the text after the closing delimiter
+    body_first_line: int  # file line number of body's first line
+
+
+def split_front_matter(text: str, path: str) -> FrontMatter:
+    m = _OPEN.match(text)
+    if not m:
+        return FrontMatter({}, "", text, 1)
+    fence = m.group(1)
+    closing = re.compile(
+        r"^" + re.escape(fence) + r"[ \t]*$" + (r"|^\.\.\.[ \t]*$" if fence == "---" else ""),
+        re.MULTILINE,
+    )
+    end = closing.search(text, m.end())
+    if end is None:
+        raise FrontMatterError(
+            path,
+            f"front matter opened with {fence!r} on line 1 is never closed "
+            f"(add a {fence!r} line after it, or remove the first line)",
+            line=1,
+        )
+    block = text[m.end():end.start()]
+    after = end.end() + 1 if end.end() < len(text) else end.end()
+    body_first_line = text.count("\n", 0, after) + 1
+    syntax = "yaml" if fence == "---" else "toml"
+    data = _parse(block, syntax, path)
+    return FrontMatter(data, syntax, text[after:], body_first_line)
+
+
+def _parse(block: str, syntax: str, path: str) -> dict[str, Any]:
+    if syntax == "toml":
+        try:
+            data: Any = tomllib.loads(block)
+        except tomllib.TOMLDecodeError as e:
+            line = getattr(e, "lineno", None)
+            raise FrontMatterError(
+                path, f"TOML front matter does not parse: {e}",
+                line=line + 1 if isinstance(line, int) else None,
+            ) from None
+    else:
+        try:
+            data = yaml.load(block, Loader=_TextTimestampLoader)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+            raise FrontMatterError(
+                path, f"YAML front matter does not parse: {problem}",
+                line=mark.line + 2 if mark is not None else None,
+            ) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FrontMatterError(
+            path, f"front matter must be a mapping of keys to values, got {type(data).__name__}",
+            line=2,
+        )
+    return {str(k): v for k, v in data.items()}

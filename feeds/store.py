@@ -1,0 +1,319 @@
+"""The state store: what was seen, when, under which id; the intake cache.
+
+``StateStore`` is the seam (a ``Protocol``); ``SQLiteStore`` is the embedded default
+(one file, WAL mode). A press office that outgrows one machine implements the same
+protocol over PostgreSQL without touching intake, planning or rendering.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+import msgspec
+
+from feeds.errors import StoreError
+from feeds.model import Release
+from feeds.plan import Event, Publication
+
+
+@dataclass(frozen=True)
+class CachedFile:
+    """What the intake knew of a file the last time it read it."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    content_hash: str
+    error: str | None  # the refusal, when the file could not become a release
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A release's stable identity: minted once, never recomputed from text."""
+
+    id: str
+    path: str
+    content_hash: str
+    first_seen: datetime
+    gone_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file the writer put in the output folder: what it was made from, and its bytes' hash."""
+
+    path: str
+    input_key: str
+    content_hash: str
+
+
+class StateStore(Protocol):
+    def cache_key(self) -> str: ...
+    def set_cache_key(self, key: str) -> None: ...
+    def cached_files(self) -> dict[str, CachedFile]: ...
+    def cached_releases(self, paths: Iterable[str]) -> dict[str, Release]: ...
+    def save_files(
+        self, files: Iterable[tuple[CachedFile, Release | None]], removed: Iterable[str]
+    ) -> None: ...
+    def identities(self) -> dict[str, Identity]: ...
+    def save_identities(self, identities: Iterable[Identity]) -> None: ...
+    def publications(self) -> dict[str, Publication]: ...
+    def record_plan(self, changed: Iterable[Publication], events: Iterable[Event]) -> None: ...
+    def outputs(self) -> dict[str, Output]: ...
+    def save_outputs(self, written: Iterable[Output], removed: Iterable[str]) -> None: ...
+    def get_meta(self, key: str) -> str | None: ...
+    def set_meta(self, key: str, value: str) -> None: ...
+    def close(self) -> None: ...
+
+
+SCHEMA = [
+    # version 1
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE files (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        error TEXT,
+        release BLOB
+    );
+    CREATE TABLE identities (
+        id TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        gone_at TEXT
+    );
+    CREATE INDEX identities_path ON identities (path);
+    CREATE INDEX identities_hash ON identities (content_hash);
+    CREATE TABLE publications (
+        id TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        title TEXT NOT NULL,
+        sort_date TEXT NOT NULL,
+        published_at TEXT NOT NULL,
+        edited_at TEXT,
+        retracted_at TEXT
+    );
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        release_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        path TEXT NOT NULL
+    );
+    CREATE TABLE outputs (
+        path TEXT PRIMARY KEY,
+        input_key TEXT NOT NULL,
+        content_hash TEXT NOT NULL
+    );
+    """,
+]
+
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(Release)
+
+
+def encode_release(release: Release) -> bytes:
+    return _encoder.encode(release)
+
+
+def decode_release(blob: bytes) -> Release:
+    return _decoder.decode(blob)
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return None if dt is None else dt.astimezone(UTC).isoformat()
+
+
+def _from_iso(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+class SQLiteStore:
+    """The embedded default: one SQLite file in WAL mode."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=5000")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(self.path, f"cannot open the state database: {e}") from None
+        except OSError as e:
+            raise StoreError(self.path, f"cannot create the state folder: {e.strerror}") from None
+
+    def _migrate(self) -> None:
+        (version,) = self._db.execute("PRAGMA user_version").fetchone()
+        if version > len(SCHEMA):
+            raise StoreError(
+                self.path,
+                f"written by a newer feeds (schema {version}, this one knows {len(SCHEMA)})",
+            )
+        for number in range(version, len(SCHEMA)):
+            # executescript commits on its own: the whole step is one script, one transaction.
+            self._db.executescript(
+                f"BEGIN IMMEDIATE; {SCHEMA[number]}; PRAGMA user_version={number + 1}; COMMIT;"
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- meta ---------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self._set_meta(key, value)
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- intake cache -------------------------------------------------------------------
+
+    def cache_key(self) -> str:
+        return self.get_meta("intake_cache_key") or ""
+
+    def set_cache_key(self, key: str) -> None:
+        """A new parser or site setting: every cached parse is stale."""
+        with self.transaction():
+            self._db.execute("DELETE FROM files")
+            self._set_meta("intake_cache_key", key)
+
+    def cached_files(self) -> dict[str, CachedFile]:
+        rows = self._db.execute("SELECT path, size, mtime_ns, content_hash, error FROM files")
+        return {row[0]: CachedFile(*row) for row in rows}
+
+    def cached_releases(self, paths: Iterable[str]) -> dict[str, Release]:
+        wanted = set(paths)
+        out: dict[str, Release] = {}
+        rows = self._db.execute("SELECT path, release FROM files WHERE release IS NOT NULL")
+        for path, blob in rows:
+            if path in wanted:
+                out[path] = decode_release(blob)
+        return out
+
+    def save_files(
+        self, files: Iterable[tuple[CachedFile, Release | None]], removed: Iterable[str]
+    ) -> None:
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO files (path, size, mtime_ns, content_hash, error, release)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (f.path, f.size, f.mtime_ns, f.content_hash, f.error,
+                     None if r is None else encode_release(r))
+                    for f, r in files
+                ),
+            )
+            self._db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in removed))
+
+    # -- identities ---------------------------------------------------------------------
+
+    def identities(self) -> dict[str, Identity]:
+        rows = self._db.execute(
+            "SELECT id, path, content_hash, first_seen, gone_at FROM identities"
+        )
+        out = {}
+        for rid, path, chash, first_seen, gone_at in rows:
+            out[rid] = Identity(rid, path, chash, datetime.fromisoformat(first_seen),
+                                _from_iso(gone_at))
+        return out
+
+    def save_identities(self, identities: Iterable[Identity]) -> None:
+        with self.transaction():
+            self._db.executemany(
+                "INSERT INTO identities (id, path, content_hash, first_seen, gone_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET path = excluded.path,"
+                " content_hash = excluded.content_hash, gone_at = excluded.gone_at",
+                ((i.id, i.path, i.content_hash, _iso(i.first_seen), _iso(i.gone_at))
+                 for i in identities),
+            )
+
+    # -- publications and events ---------------------------------------------------------
+
+    def publications(self) -> dict[str, Publication]:
+        rows = self._db.execute(
+            "SELECT id, path, content_hash, title, sort_date, published_at, edited_at,"
+            " retracted_at FROM publications"
+        )
+        out = {}
+        for rid, path, chash, title, sort_date, published_at, edited_at, retracted_at in rows:
+            out[rid] = Publication(
+                rid, path, chash, title, datetime.fromisoformat(sort_date),
+                datetime.fromisoformat(published_at), _from_iso(edited_at), _from_iso(retracted_at),
+            )
+        return out
+
+    def record_plan(self, changed: Iterable[Publication], events: Iterable[Event]) -> None:
+        """Publication state and the events it causes commit together, or not at all."""
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO publications (id, path, content_hash, title, sort_date,"
+                " published_at, edited_at, retracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                ((p.id, p.path, p.content_hash, p.title, _iso(p.sort_date), _iso(p.published_at),
+                  _iso(p.edited_at), _iso(p.retracted_at)) for p in changed),
+            )
+            self._db.executemany(
+                "INSERT INTO events (kind, release_id, at, path) VALUES (?, ?, ?, ?)",
+                ((e.kind, e.id, _iso(e.at), e.path) for e in events),
+            )
+
+    def events(self, after: int = 0) -> list[tuple[int, Event]]:
+        rows = self._db.execute(
+            "SELECT seq, kind, release_id, at, path FROM events WHERE seq > ? ORDER BY seq",
+            (after,),
+        )
+        return [(seq, Event(kind, rid, datetime.fromisoformat(at), path))
+                for seq, kind, rid, at, path in rows]
+
+    # -- the output manifest -------------------------------------------------------------
+
+    def outputs(self) -> dict[str, Output]:
+        rows = self._db.execute("SELECT path, input_key, content_hash FROM outputs")
+        return {row[0]: Output(*row) for row in rows}
+
+    def save_outputs(self, written: Iterable[Output], removed: Iterable[str]) -> None:
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO outputs (path, input_key, content_hash) VALUES (?, ?, ?)",
+                ((o.path, o.input_key, o.content_hash) for o in written),
+            )
+            self._db.executemany("DELETE FROM outputs WHERE path = ?", ((p,) for p in removed))

@@ -1,0 +1,178 @@
+"""Unit tests of the intake's pure pieces: decoding, front matter, markup, identity."""
+
+from __future__ import annotations
+
+import codecs
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from feeds.errors import FileRefused, FrontMatterError
+from feeds.intake.decode import clean_text, decode
+from feeds.intake.frontmatter import split_front_matter
+from feeds.intake.identity import mint_id, resolve, slugify
+from feeds.intake.markup import body_html, looks_like_markdown
+from feeds.model import BodyFormat, DateSource, Release
+from feeds.store import Identity
+
+# -- decoding ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "Titre – Genève".encode(),
+        codecs.BOM_UTF8 + "Titre – Genève".encode(),
+        codecs.BOM_UTF16_LE + "Titre – Genève".encode("utf-16-le"),
+        codecs.BOM_UTF16_BE + "Titre – Genève".encode("utf-16-be"),
+    ],
+)
+def test_utf8_and_utf16_with_bom_decode_the_same(data: bytes) -> None:
+    assert decode(data, "x.txt").text == "Titre – Genève"
+    assert decode(data, "x.txt").warnings == ()
+
+
+def test_legacy_encoding_is_detected_and_warned() -> None:
+    decoded = decode("Communiqué à Genève, élèves déplacés. Zoë Béranger.\n".encode("latin-1"), "f.txt")
+    assert decoded.text.startswith("Communiqué à Genève")
+    assert "\ufffd" not in decoded.text
+    assert decoded.warnings and "not UTF-8" in decoded.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [(b"", "empty"), (b"  \n\n ", "empty"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"), (b"abc" + bytes(range(1, 9)) * 3, "control characters")],
+)
+def test_refused(data: bytes, reason: str) -> None:
+    with pytest.raises(FileRefused, match=reason):
+        decode(data, "x.txt")
+
+
+def test_characters_xml_cannot_carry_are_removed() -> None:
+    text = clean_text("a\x00b\x0bc\ufffed\ufeffe\u202ef\x85g\r\nh\u2028i")
+    assert text == "abcdefg\nh\ni"
+
+
+@given(st.binary(max_size=512))
+def test_decode_never_crashes(data: bytes) -> None:
+    try:
+        text = decode(data, "x.txt").text
+    except FileRefused:
+        return
+    assert "\x00" not in text
+
+
+# -- front matter --------------------------------------------------------------------------
+
+
+def test_yaml_front_matter_keeps_timestamps_as_text() -> None:
+    fm = split_front_matter("---\ntitle: T\ndate: 9999-12-31T23:59:59-12:00\n---\nBody\n---\nmore\n", "a.md")
+    assert fm.syntax == "yaml"
+    assert fm.data == {"title": "T", "date": "9999-12-31T23:59:59-12:00"}
+    assert fm.body == "Body\n---\nmore\n"
+    assert fm.body_first_line == 5
+
+
+def test_toml_front_matter() -> None:
+    fm = split_front_matter('+++\ntitle = "T"\ntags = ["a"]\n+++\n\nBody\n', "a.md")
+    assert fm.syntax == "toml"
+    assert fm.data["tags"] == ["a"]
+    assert fm.body.strip() == "Body"
+
+
+def test_a_rule_later_in_the_body_is_not_front_matter() -> None:
+    fm = split_front_matter("Title\n\n---\nfoo: bar\n---\n", "a.txt")
+    assert fm.syntax == "" and fm.data == {}
+
+
+def test_unclosed_front_matter_is_an_error_on_line_1() -> None:
+    with pytest.raises(FrontMatterError) as err:
+        split_front_matter("---\ntitle: x\ntags: [a, b\n\nBody\n", "a.md")
+    assert err.value.line == 1 and "never closed" in str(err.value)
+
+
+def test_broken_yaml_names_its_line() -> None:
+    with pytest.raises(FrontMatterError) as err:
+        split_front_matter("---\ntitle: x\ntags: [a, b\n---\nBody\n", "a.md")
+    assert "does not parse" in str(err.value)
+    assert err.value.line is not None and err.value.line >= 3
+
+
+def test_front_matter_that_is_not_a_mapping() -> None:
+    with pytest.raises(FrontMatterError, match="mapping"):
+        split_front_matter("---\n- a\n- b\n---\nBody\n", "a.md")
+
+
+# -- markup --------------------------------------------------------------------------------
+
+
+def test_markdown_body_is_sanitised() -> None:
+    out = body_html(["Hello <script>alert(1)</script> **world** [x](javascript:alert(2))",
+                     '<img src="x" onerror="alert(3)">'], BodyFormat.MARKDOWN)
+    assert "<script" not in out and "onerror" not in out and "javascript:" not in out
+    assert "<strong>world</strong>" in out
+
+
+def test_text_body_is_escaped_and_linked() -> None:
+    out = body_html(["a < b & <b>c</b> see https://example.org/x."], BodyFormat.TEXT)
+    assert "a &lt; b &amp; &lt;b&gt;c&lt;/b&gt;" in out
+    assert '<a href="https://example.org/x" rel="noopener noreferrer">' in out
+
+
+def test_markdown_sniffing() -> None:
+    assert looks_like_markdown("# Title\n\nText")
+    assert not looks_like_markdown("Title\n\nAnkara – Text, with a - dash.\n")
+
+
+# -- identity ------------------------------------------------------------------------------
+
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+def _release(path: str, chash: str, rid: str = "") -> Release:
+    return Release(path=path, content_hash=chash, title=path, id=rid)
+
+
+def test_slugs() -> None:
+    assert slugify("2025/03/Hiber Acquires Srett!") == "2025/03/hiber-acquires-srett"
+    assert slugify("Genève – été") == "geneve-ete"
+    assert slugify("بيان") == "%D8%A8%D9%8A%D8%A7%D9%86"
+
+
+def test_minted_ids_are_tag_uris_and_unique() -> None:
+    first = mint_id("example.org", "a/b.txt", NOW, set())
+    assert first == "tag:example.org,2026-03-01:a/b"
+    assert mint_id("example.org", "a/b.md", NOW, {first}) == first + "-2"
+    assert mint_id("tag:example.org,2020:", "x.txt", NOW, set()) == "tag:example.org,2020:x"
+
+
+def test_identity_survives_edit_and_rename_and_front_matter_wins() -> None:
+    first = resolve({"a.txt": _release("a.txt", "h1")}, {}, id_prefix="ex.org", now=NOW)
+    ident = first.changed[0]
+    assert first.releases["a.txt"].id == ident.id
+    assert first.releases["a.txt"].date == NOW
+    assert first.releases["a.txt"].date_source == DateSource.FIRST_SEEN
+    known = {ident.id: ident}
+    later = NOW + timedelta(days=3)
+
+    edited = resolve({"a.txt": _release("a.txt", "h2")}, known, id_prefix="ex.org", now=later)
+    assert edited.releases["a.txt"].id == ident.id
+    assert edited.releases["a.txt"].date == NOW  # first seen never moves
+
+    renamed = resolve({"b.txt": _release("b.txt", "h1")}, known, id_prefix="ex.org", now=later)
+    assert renamed.releases["b.txt"].id == ident.id and renamed.gone == []
+
+    replaced = resolve({"b.txt": _release("b.txt", "other")}, known, id_prefix="ex.org", now=later)
+    assert replaced.releases["b.txt"].id != ident.id
+    assert [g.id for g in replaced.gone] == [ident.id]
+
+    explicit = resolve({"c.txt": _release("c.txt", "h9", "urn:uuid:1")}, {}, id_prefix="x", now=NOW)
+    assert explicit.releases["c.txt"].id == "urn:uuid:1"
+
+
+def test_a_present_but_unreadable_file_is_not_gone() -> None:
+    ident = Identity("tag:x,2026-03-01:a", "a.txt", "h1", NOW)
+    out = resolve({}, {ident.id: ident}, id_prefix="x", now=NOW, present={"a.txt"})
+    assert out.gone == []

@@ -1,0 +1,108 @@
+"""The folder scan through the state store: cache, identities, bad files contained."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from feeds.config import load_config
+from feeds.intake.scan import scan
+from feeds.store import SQLiteStore
+from tests.conftest import REPO
+
+NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)
+
+RELEASE = """Harbour Board Opens New Ferry Terminal
+
+Portsmouth – The harbour board opened its new ferry terminal on Monday, doubling
+the number of crossings to the island and cutting waiting times by half.
+
+“This is a day the island has waited twenty years for,” said the board's chair.
+
+For more information please contact Jo Bloggs, jo@example.org, +44 20 0000 0000
+"""
+
+
+def _scan(site: Path, now: datetime = NOW):  # type: ignore[no-untyped-def]
+    config = load_config(site / "config.toml")
+    with SQLiteStore(config.state_path) as store:
+        return scan(config, store, now=now)
+
+
+def test_ids_are_minted_once_and_survive_edit_and_rename(site: Path) -> None:
+    content = site / "content"
+    (content / "ferry.txt").write_text(RELEASE, encoding="utf-8")
+    first = _scan(site)
+    release = first.releases["ferry.txt"]
+    assert release.id == "tag:news.example.org,2026-03-01:ferry"
+    assert release.title == "Harbour Board Opens New Ferry Terminal"
+
+    (content / "ferry.txt").write_text(RELEASE.replace("Monday", "Tuesday"), encoding="utf-8")
+    edited = _scan(site, NOW + timedelta(days=1))
+    assert edited.releases["ferry.txt"].id == release.id
+    assert edited.parsed == 1
+
+    os.rename(content / "ferry.txt", content / "renamed.txt")
+    renamed = _scan(site, NOW + timedelta(days=2))
+    assert renamed.releases["renamed.txt"].id == release.id
+    assert renamed.gone == []
+
+
+def test_date_first_seen_is_recorded_and_never_moves(site: Path) -> None:
+    (site / "content" / "ferry.txt").write_text(RELEASE, encoding="utf-8")
+    first = _scan(site).releases["ferry.txt"]
+    assert first.date == NOW and first.date_source == "first_seen"
+    later = _scan(site, NOW + timedelta(days=5)).releases["ferry.txt"]
+    assert later.date == NOW
+
+
+def test_warm_scan_reads_nothing_and_touch_does_not_reparse(site: Path) -> None:
+    shutil.copytree(REPO / "content", site / "content", dirs_exist_ok=True)
+    cold = _scan(site)
+    assert cold.read == cold.files > 5
+    warm = _scan(site)
+    assert warm.read == 0 and warm.parsed == 0
+    assert {p: r.id for p, r in warm.releases.items()} == {p: r.id for p, r in cold.releases.items()}
+    target = next(iter(sorted((site / "content").glob("*.txt"))))
+    os.utime(target, ns=(1, 1))
+    touched = _scan(site)
+    assert touched.read == 1 and touched.parsed == 0
+
+
+def test_a_broken_file_keeps_the_last_good_version_and_the_rest_publish(site: Path) -> None:
+    content = site / "content"
+    (content / "ferry.txt").write_text(RELEASE, encoding="utf-8")
+    (content / "other.txt").write_text(RELEASE.replace("Ferry", "Bus"), encoding="utf-8")
+    good = _scan(site).releases["ferry.txt"]
+    (content / "ferry.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    broken = _scan(site)
+    assert "ferry.txt" in broken.refused
+    assert broken.releases["ferry.txt"].id == good.id  # nothing retracted by a bad save
+    assert "other.txt" in broken.releases
+    assert broken.gone == []
+
+
+def test_deleted_file_is_gone_and_ignored_names_are_skipped(site: Path) -> None:
+    content = site / "content"
+    (content / "ferry.txt").write_text(RELEASE, encoding="utf-8")
+    rid = _scan(site).releases["ferry.txt"].id
+    for name in (".hidden.txt", "ferry.txt~", ".#ferry.txt", "ferry.txt.swp", "photo.jpg", "x.tmp"):
+        (content / name).write_text(RELEASE, encoding="utf-8")
+    (content / "ferry.txt").unlink()
+    result = _scan(site)
+    assert result.releases == {}
+    assert result.gone == [rid]
+
+
+def test_file_over_the_size_limit_is_refused_without_reading(site: Path) -> None:
+    (site / "config.toml").write_text(
+        (site / "config.toml").read_text().replace('dir = "content"', 'dir = "content"\nmax_file_size = 100'),
+        encoding="utf-8",
+    )
+    (site / "content" / "big.txt").write_text(RELEASE, encoding="utf-8")
+    result = _scan(site)
+    assert "big.txt" in result.refused
+    message = result.refused["big.txt"].message
+    assert f"{len(RELEASE.encode()):,}" in message and "100" in message
