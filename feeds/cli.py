@@ -84,7 +84,7 @@ def cmd_check(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     else:
         with SQLiteStore(config.state_path) as store:
             result = scan(config, store, now=_now())
-        problems = result.problems
+            problems = result.all_problems()
         releases = len(result.releases) - sum(1 for p in result.refused if p in result.releases)
         read = result.files
     for problem in sorted(problems, key=lambda p: (p.path, p.line or 0)):

@@ -8,12 +8,12 @@ protocol over PostgreSQL without touching intake, planning or rendering.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import msgspec
 
@@ -22,9 +22,8 @@ from feeds.model import Release
 from feeds.plan import Event, Publication
 
 
-@dataclass(frozen=True)
-class CachedFile:
-    """What the intake knew of a file the last time it read it."""
+class CachedFile(NamedTuple):
+    """What the intake knew of a file the last time it read it (a tuple: 10,000 per scan)."""
 
     path: str
     size: int
@@ -58,6 +57,7 @@ class StateStore(Protocol):
     def set_cache_key(self, key: str) -> None: ...
     def cached_files(self) -> dict[str, CachedFile]: ...
     def cached_releases(self, paths: Iterable[str]) -> dict[str, Release]: ...
+    def release_loader(self) -> Callable[[Iterable[str]], dict[str, Release]]: ...
     def save_files(
         self, files: Iterable[tuple[CachedFile, Release | None]], removed: Iterable[str]
     ) -> None: ...
@@ -219,16 +219,24 @@ class SQLiteStore:
 
     def cached_files(self) -> dict[str, CachedFile]:
         rows = self._db.execute("SELECT path, size, mtime_ns, content_hash, error FROM files")
-        return {row[0]: CachedFile(*row) for row in rows}
+        make = CachedFile._make
+        return {row[0]: make(row) for row in rows.fetchall()}
+
+    def release_loader(self) -> Callable[[Iterable[str]], dict[str, Release]]:
+        """Reads cached releases later, even after this store is closed (its own connection)."""
+        path = self.path
+
+        def load(paths: Iterable[str]) -> dict[str, Release]:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                return _cached_releases(db, paths)
+            finally:
+                db.close()
+
+        return load
 
     def cached_releases(self, paths: Iterable[str]) -> dict[str, Release]:
-        wanted = set(paths)
-        out: dict[str, Release] = {}
-        rows = self._db.execute("SELECT path, release FROM files WHERE release IS NOT NULL")
-        for path, blob in rows:
-            if path in wanted:
-                out[path] = decode_release(blob)
-        return out
+        return _cached_releases(self._db, paths)
 
     def save_files(
         self, files: Iterable[tuple[CachedFile, Release | None]], removed: Iterable[str]
@@ -317,3 +325,20 @@ class SQLiteStore:
                 ((o.path, o.input_key, o.content_hash) for o in written),
             )
             self._db.executemany("DELETE FROM outputs WHERE path = ?", ((p,) for p in removed))
+
+
+def _cached_releases(db: sqlite3.Connection, paths: Iterable[str]) -> dict[str, Release]:
+    wanted = list(paths)
+    if len(wanted) > 500:  # most of the table: one pass beats many lookups
+        wanted_set = set(wanted)
+        rows = db.execute("SELECT path, release FROM files WHERE release IS NOT NULL")
+        return {p: decode_release(b) for p, b in rows if p in wanted_set}
+    out: dict[str, Release] = {}
+    for start in range(0, len(wanted), 200):
+        chunk = wanted[start:start + 200]
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(
+            f"SELECT path, release FROM files WHERE release IS NOT NULL AND path IN ({marks})", chunk
+        )
+        out.update((p, decode_release(b)) for p, b in rows)
+    return out

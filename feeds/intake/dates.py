@@ -45,25 +45,29 @@ _MON = (
 )
 _S = r"[ \t\u00a0]"
 _ORD = r"(?:st|nd|rd|th)?"
+# Every date here has a four-digit year, so the search starts from the years (a fast scan
+# for digits) and the patterns below only look at the few characters just before one.
+_YEAR = re.compile(r"\d{4}")
 _EN_MDY = re.compile(
-    rf"(?<![\w])(?P<mon>{_MON})\.?{_S}*(?P<day>\d{{1,2}}){_ORD}(?!\d),?{_S}*(?P<year>\d{{4}})(?!\d)",
+    rf"(?<![\w])(?P<mon>{_MON})\.?{_S}*(?P<day>\d{{1,2}}){_ORD}(?!\d),?{_S}*(?P<year>\d{{4}})$",
     re.IGNORECASE,
 )
 _EN_DMY = re.compile(
     rf"(?<![\w])(?P<day>\d{{1,2}}){_ORD}\.?(?:{_S}+of)?{_S}*(?P<mon>{_MON})\.?,?{_S}*"
-    rf"(?P<year>\d{{4}})(?!\d)",
+    rf"(?P<year>\d{{4}})$",
     re.IGNORECASE,
 )
-_ISO_DATE = re.compile(r"(?<![\w.])(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?![\d])")
+_ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?![\d])")
 _NUM_DATE = re.compile(
-    r"(?<![\w.])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?!\d)"
+    r"(?<![\w.])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})$"
 )
 # A day and a word and a year, or a word, a day and a year, in any alphabet: a candidate for
 # dateparser ("13 de agosto de 2026", "3 mai 2024", "3. Mai 2024", "5 يونيو 2024").
 _FOREIGN_DATE = re.compile(
     rf"(?<!\w)(?:\d{{1,2}}\.?{_S}+(?:de{_S}+)?[^\W\d_]{{3,12}}\.?,?{_S}+(?:de{_S}+|del{_S}+)?"
-    rf"\d{{4}}|[^\W\d_]{{3,12}}\.?{_S}+\d{{1,2}},?{_S}+\d{{4}})(?!\w)"
+    rf"\d{{4}}|[^\W\d_]{{3,12}}\.?{_S}+\d{{1,2}},?{_S}+\d{{4}})$"
 )
+_LOOK_BACK = 40  # characters before a year that a date can take ("Wednesday, 24th of September")
 
 _DATEPARSER_LANGUAGES = ("en", "fr", "es", "de", "sv", "pt", "it", "nl", "da", "nb", "ar")
 _DATEPARSER_SETTINGS: dict[str, Any] = {
@@ -108,25 +112,6 @@ def _dateparser_date(text: str, languages: tuple[str, ...]) -> date | None:
     return None
 
 
-class _Found(NamedTuple):
-    value: date | None  # None: it looks like a date but is not a valid one
-    start: int
-    end: int
-
-
-def _fast_candidates(s: str) -> list[_Found]:
-    found: list[_Found] = []
-    for rx in (_EN_MDY, _EN_DMY):
-        for m in rx.finditer(s):
-            month = _MONTHS[m.group("mon").lower()]
-            value = _safe_date(int(m.group("year")), month, int(m.group("day")))
-            found.append(_Found(value, m.start(), m.end()))
-    for m in _ISO_DATE.finditer(s):
-        value = _safe_date(int(m.group("year")), int(m.group("mon")), int(m.group("day")))
-        found.append(_Found(value, m.start(), m.end()))
-    return found
-
-
 def _numeric(m: re.Match[str], languages: tuple[str, ...]) -> date | None:
     a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("year"))
     if m.group("sep") == "." or a > 12:  # 19.03.2024, 19/03/2024: day first
@@ -138,28 +123,53 @@ def _numeric(m: re.Match[str], languages: tuple[str, ...]) -> date | None:
     return None  # 03/04/2024 in English: March or April? Better no date than a wrong one.
 
 
+def _date_at_year(
+    s: str, y0: int, y1: int, languages: tuple[str, ...]
+) -> tuple[date, int, int] | None:
+    if y0 == 0 or not (s[y0 - 1].isalnum() or s[y0 - 1] in "._"):
+        m = _ISO_DATE.match(s, y0)
+        if m:
+            value = _safe_date(int(m.group("year")), int(m.group("mon")), int(m.group("day")))
+            if value is not None:
+                return value, y0, m.end()
+    lo = max(0, y0 - _LOOK_BACK)
+    for rx in (_EN_MDY, _EN_DMY):
+        m = rx.search(s, lo, y1)
+        if m:
+            month = _MONTHS[m.group("mon").lower()]
+            value = _safe_date(int(m.group("year")), month, int(m.group("day")))
+            if value is not None:
+                return value, m.start(), y1
+    if y0 >= 3 and s[y0 - 1] in "./":
+        m = _NUM_DATE.search(s, lo, y1)
+        if m:
+            value = _numeric(m, languages)
+            if value is not None:
+                return value, m.start(), y1
+    return None
+
+
 def find_text_date(s: str, languages: Sequence[str] = ()) -> tuple[date, int, int] | None:
     """The first date written in ``s`` with its span, or None."""
-    if not s or not any(c.isdigit() for c in s):
+    if not s:
         return None
     langs = _hint(languages)
-    found = [f for f in _fast_candidates(s) if f.value is not None]
-    for m in _NUM_DATE.finditer(s):
-        value = _numeric(m, langs)
-        if value is not None:
-            found.append(_Found(value, m.start(), m.end()))
-    if not found:
-        for m in _FOREIGN_DATE.finditer(s):
-            text = m.group(0)
-            value = _dateparser_date(" ".join(text.split()), langs)
+    years = [
+        (m.start(), m.end()) for m in _YEAR.finditer(s)
+        if not (m.start() and s[m.start() - 1].isdigit())
+        and not (m.end() < len(s) and s[m.end()].isdigit())
+    ]
+    for y0, y1 in years:
+        found = _date_at_year(s, y0, y1, langs)
+        if found is not None:
+            return found
+    for y0, y1 in years:  # no English or numeric date: one in another language?
+        m = _FOREIGN_DATE.search(s, max(0, y0 - _LOOK_BACK), y1)
+        if m:
+            value = _dateparser_date(" ".join(m.group(0).split()), langs)
             if value is not None:
-                found.append(_Found(value, m.start(), m.end()))
-                break
-    if not found:
-        return None
-    best = min(found, key=lambda f: f.start)
-    assert best.value is not None
-    return best.value, best.start, best.end
+                return value, m.start(), y1
+    return None
 
 
 def parse_text_date(s: str, languages: Sequence[str] = ()) -> date | None:

@@ -21,7 +21,6 @@ _BOMS = (
 # C1 controls are legal but never meaningful in a release; the bidi overrides LRO/RLO are
 # spoofing tools (a "gnp.exe" that reads as "exe.png"); U+FEFF inside text is a stray BOM.
 _UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\ufeff\u202d\u202e]")
-_LINE_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n\n", "\r": "\n"})
 
 
 _PREFERRED = ["cp1252", "latin_1", "iso8859_15", "cp1250", "cp1251", "mac_roman"]
@@ -41,7 +40,9 @@ def strip_uncarriable(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Normalise newlines and Unicode (NFC) and drop characters XML cannot carry."""
-    text = text.replace("\r\n", "\n").translate(_LINE_SEPARATORS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\u2028" in text or "\u2029" in text:  # Unicode's own line and paragraph separators
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = strip_uncarriable(text)
     return unicodedata.normalize("NFC", text)
 
@@ -105,12 +106,6 @@ def _cleaned(text: str, encoding: str, path: str, *warnings: str) -> Decoded:
 
 
 def _checked(decoded: Decoded, path: str) -> Decoded:
-    text = decoded.text
-    if not text.strip():
+    if not decoded.text.strip():
         raise FileRefused(path, "empty file: only white space or control characters")
-    # Text that decodes but is mostly symbols and controls is a binary file with a lucky guess.
-    sample = text[:4096]
-    printable = sum(1 for ch in sample if ch.isprintable() or ch in "\n\t")
-    if printable < 0.9 * len(sample):
-        raise FileRefused(path, f"not text: decoded as {decoded.encoding} but mostly unprintable")
     return decoded

@@ -45,7 +45,14 @@ _URL = re.compile(r"\bhttps?://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]")
 
 def looks_like_markdown(text: str) -> bool:
     """A ``.txt`` file written in Markdown: an ATX heading, list, link, emphasis or fence."""
-    return len(_MARKDOWN_SIGNS.findall(text[:20000])) >= 2 or text.lstrip().startswith("# ")
+    if text.lstrip().startswith("# "):
+        return True
+    signs = 0
+    for _ in _MARKDOWN_SIGNS.finditer(text, 0, 4000):
+        signs += 1
+        if signs == 2:
+            return True
+    return False
 
 
 def sanitize_html(fragment: str) -> str:

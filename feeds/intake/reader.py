@@ -67,6 +67,8 @@ _RUN_OF_SPACES = re.compile(r"[ \t\u00a0]{2,}")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _WS = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+_MARKUP_FIRST = frozenset("#-*_=+>|•·▪◦‣●")
 
 OVERLONG_LINE = 1000  # a "line" this long holding several paragraphs glued by runs of spaces
 
@@ -142,12 +144,20 @@ def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
             group_kind = ""
 
     for lineno, text, indent in lines:
-        if _ATX.match(text):
+        first = text[0]
+        if first not in _MARKUP_FIRST and not first.isdigit():
+            if group_kind == "list" and (indent >= 2 or markdown):
+                group.append(" " * indent + text if indent >= 2 else text)
+                continue
+            flush_group()
+            run.append((lineno, text))
+            continue
+        if first == "#" and _ATX.match(text):
             flush_run()
             flush_group()
             out.append(_Para(text, lineno, kind="heading"))
             continue
-        if _HR.fullmatch(text):
+        if first in "-*_" and _HR.fullmatch(text):
             if markdown and text[0] in "=-" and run and len(run) == 1 and not group:
                 flush_run()  # Setext heading: "Title" over "-----"
                 out[-1].kind = "heading"
@@ -156,11 +166,11 @@ def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
             flush_group()
             out.append(_Para(text, lineno, kind="hr"))
             continue
-        if markdown and _SETEXT.fullmatch(text) and run and len(run) == 1 and not group:
+        if first == "=" and markdown and _SETEXT.fullmatch(text) and run and len(run) == 1 \
+                and not group:
             flush_run()
             out[-1].kind = "heading"
             continue
-        first = text[0]
         kind = (
             "list" if _BULLET.match(text)
             else "quote" if first == ">"
@@ -205,12 +215,16 @@ def _paragraphs(text: str, first_line: int, markdown: bool) -> list[_Para]:
     fence_line = 0
 
     def flush() -> None:
-        if block:
+        first = block[0][1][0]
+        if len(block) == 1 and first not in _MARKUP_FIRST and not first.isdigit():
+            paras.append(_Para(block[0][1], block[0][0]))  # the common case, made cheap
+        else:
             paras.extend(_block(block, markdown))
-            block.clear()
+        block.clear()
 
-    for idx, raw in enumerate(text.split("\n")):
-        lineno = first_line + idx
+    lineno = first_line - 1
+    for raw in text.split("\n"):
+        lineno += 1
         if fence is not None:
             fence.append(raw.rstrip())
             if _FENCE.match(raw.strip()):
@@ -220,23 +234,27 @@ def _paragraphs(text: str, first_line: int, markdown: bool) -> list[_Para]:
         line = raw.rstrip()
         stripped = line.lstrip(_STRIP_LEFT)
         if not stripped:
-            flush()
+            if block:
+                flush()
             continue
-        if markdown and _FENCE.match(stripped):
-            flush()
+        if markdown and stripped[0] in "`~" and _FENCE.match(stripped):
+            if block:
+                flush()
             fence, fence_line = [stripped], lineno
             continue
         if len(stripped) > OVERLONG_LINE:
             segments = _split_overlong(stripped)
             if segments:
-                flush()
+                if block:
+                    flush()
                 for segment in segments:
                     paras.append(_Para(segment, lineno))
                 continue
         block.append((lineno, stripped, len(line) - len(stripped)))
     if fence is not None:  # an unclosed fence: keep its text as written
         paras.append(_Para("\n".join(fence), fence_line, kind="code"))
-    flush()
+    if block:
+        flush()
     return paras
 
 
@@ -359,10 +377,45 @@ _BACK_MATTER = re.compile(
     r"|media\s+assets|downloads?\s*:|social\s+media\s*:)",
     re.IGNORECASE,
 )
+# The first words a back-matter paragraph can start with: only these go through the big regex.
+_BACK_MATTER_WORDS = frozenset(
+    """view the originally this [original/source company visit email e-mail follow logo
+    for para pour för for für fur per voor media press news investor pr public agency
+    relations relation جهة للتواصل للاستفسارات journalist kontakt kontakte kontakter
+    kontaktperson kontaktpersoner presskontakt presskontakter pressekontakt medienkontakt
+    contatti contatto about acerca à a informazioni نبذة om over sobre über uber حول عن notes
+    note nb n.b editor's editor’s editors notas nota hinweis hinweise redaktionelle not noter
+    till ملاحظات ملاحظة remarque anmerkung obs forward-looking forward cautionary safe
+    disclaimer legal haftungsausschluss avertissement aviso ansvarsfriskrivning déclarations
+    declarations declaraciones zukunftsgerichtete statements additional related multimedia
+    downloads download social""".split()
+)
+_CAPTION_KEYS = (
+    "Photo", "PHOTO", "Foto", "FOTO", "Bild", "Image", "Picture", "Credit", "CREDIT", "Crédit",
+    "Kuva", "صورة", "©",
+)
 _NECESSARILY = re.compile(r"(?:do|does)\s+not\s+necessarily\s+reflect", re.IGNORECASE)
 
 # --- datelines ---
-_CITY_WORD = r"[^\W\d_][\w'’.\-]*"
+def _upper_class() -> str:
+    """A character class of the capital letters of the Latin, Greek and Cyrillic scripts
+    (re has no \\p{Lu}), plus Arabic and Hebrew letters, which have no case."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x41, 0x530):
+        if chr(code).isupper():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    parts = [
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    ]
+    return "[" + "".join(parts) + "\u05d0-\u05ea\u0620-\u064a]"
+
+
+_UPPER = _upper_class()
+_CITY_WORD = rf"{_UPPER}[\w'’.\-]*+"
 _CONNECTORS = frozenset(
     "and et y e und och og en de del di da do du des la le les los las el al sur upon on am an im "
     "bei & of".split()
@@ -516,8 +569,13 @@ class _Dateline:
         self.standalone = standalone
 
 
+_DATELINE_SIGN = re.compile(r"--|[–—―/(]|[ \t\u00a0]-[ \t\u00a0]")
+
+
 def _match_dateline(text: str) -> _Dateline | None:
     head = text[:300]
+    if not _DATELINE_SIGN.search(head, 0, 200):
+        return None
     m = _DATELINE_WIRE_ONLY.match(head)
     if m:
         raw = m.group(0).strip()
@@ -547,7 +605,7 @@ def _match_dateline(text: str) -> _Dateline | None:
 
 def _date_line(text: str, languages: Sequence[str]) -> date | None:
     """A line that is a date and nothing else ("March 19, 2024", "Release Date: …")."""
-    if len(text) > 90 or not any(c.isdigit() for c in text):
+    if len(text) > 90 or not _DIGIT.search(text):
         return None
     label = _DATE_LABEL.match(text)
     rest = text[label.end():] if label else text
@@ -594,6 +652,11 @@ def _subtitle_like(p: _Para) -> bool:
     return len(text) < 300 and not _ends_sentence(text)
 
 
+def _first_word(text: str) -> str:
+    head = text[:48].split(None, 1)
+    return head[0].lower().strip(":：,.;*_") if head else ""
+
+
 def _back_kind(p: _Para) -> str | None:
     """What back-matter paragraph ``p`` is, or None for running text."""
     text = p.text
@@ -601,10 +664,32 @@ def _back_kind(p: _Para) -> str | None:
         return "hr"
     if p.kind in ("code", "table", "quote"):
         return None
-    if _is_end_mark(text) or (p.kind == "heading" and _is_end_mark(text)):
+    if len(text) <= 24 and _is_end_mark(text):
         return "end"
-    if _is_source_end(text) and text.startswith("SOURCE"):
+    if text.startswith("SOURCE") and _is_source_end(text):
         return "source"
+    word = _first_word(text)
+    if (
+        word in _BACK_MATTER_WORDS
+        or word.startswith("contact")
+        or (len(text) <= 120 and text.endswith((":", "：")))
+    ):
+        kind = _back_matter_kind(p)
+        if kind is not None:
+            return kind
+    if len(text) < 1500 and "necessarily" in text and _NECESSARILY.search(text, 0, 600):
+        return "disclaimer"
+    if len(text) <= 300 and _may_be_caption(text) and _caption(text) is not None:
+        return "caption"
+    return None
+
+
+def _may_be_caption(text: str) -> bool:
+    return ("©" in text or ":" in text) and any(k in text for k in _CAPTION_KEYS)
+
+
+def _back_matter_kind(p: _Para) -> str | None:
+    text = p.text
     m = _BACK_MATTER.match(text)
     if m is not None:
         kind = m.lastgroup
@@ -627,10 +712,6 @@ def _back_kind(p: _Para) -> str | None:
         if kind == "note" and p.kind == "list":
             return None
         return kind
-    if len(text) < 1500 and _NECESSARILY.search(text, 0, 600):
-        return "disclaimer"
-    if len(text) <= 300 and (":" in text or "©" in text) and _caption(text) is not None:
-        return "caption"
     return None
 
 
@@ -1039,12 +1120,13 @@ class _Reader:
             return i  # the first paragraph is already the lead: no title line
         if len(text) > 200 and _ends_sentence(text):
             return i
-        title = _clean_inline(text, self.markdown)
+        parts = [_clean_inline(text, self.markdown)]
         i += 1
         # a title wrapped onto a second short line that goes on in lower case
-        while i < n and paras[i].soft and paras[i].text[:1].islower():
-            title += " " + _clean_inline(paras[i].text, self.markdown)
+        while i < n and len(parts) < 3 and paras[i].soft and paras[i].text[:1].islower():
+            parts.append(_clean_inline(paras[i].text, self.markdown))
             i += 1
+        title = " ".join(parts)
         self.title, self.title_line = title, p.line
         return i
 
@@ -1055,11 +1137,12 @@ class _Reader:
         paras, n = self.paras, len(self.paras)
         window: list[tuple[int, str, _Dateline | None]] = []
         in_contact = False
+        narrative = 0
         for i in range(start, min(n, start + 16)):
             p = paras[i]
             kind = self.front_kind(p)
             if kind is None and p.kind not in ("list", "heading", "code", "table", "quote"):
-                if len(p.text) <= 400 and _caption(p.text) is not None:
+                if len(p.text) <= 400 and _may_be_caption(p.text) and _caption(p.text) is not None:
                     kind = "caption"
             if kind is None:
                 back = _back_kind(p)
@@ -1080,10 +1163,18 @@ class _Reader:
             dl = None if p.kind else _match_dateline(p.text)
             if dl is not None and dl.strong:
                 window.append((i, "dateline", dl))
+                if not dl.standalone:
+                    break
             elif dl is not None:
                 window.append((i, "weak", dl))
+                narrative += 1
+            elif _subtitle_like(p):
+                window.append((i, "sub", None))
             else:
-                window.append((i, "sub" if _subtitle_like(p) else "narr", None))
+                window.append((i, "narr", None))
+                narrative += 1
+            if narrative >= 2 or (narrative and self.dateline_found(window)):
+                break
 
         lead: int | None = None
         strong = next((w for w in window if w[1] == "dateline"), None)
@@ -1133,6 +1224,10 @@ class _Reader:
             else:
                 self.take_front(p, kind)
         return lead if lead is not None else n
+
+    @staticmethod
+    def dateline_found(window: list[tuple[int, str, _Dateline | None]]) -> bool:
+        return any(kind == "dateline" for _, kind, _ in window)
 
     @staticmethod
     def contact_info_like(p: _Para) -> bool:
@@ -1263,13 +1358,13 @@ class _Reader:
         return None
 
     def paragraphs(self) -> tuple[str, ...]:
-        out: list[str] = []
+        out: list[list[str]] = []
         for p in self.body:
             if p.soft and out:
-                out[-1] += "\n" + p.text
+                out[-1].append(p.text)
             else:
-                out.append(p.text)
-        return tuple(out)
+                out.append([p.text])
+        return tuple("\n".join(lines) for lines in out)
 
 
 def _dl_date(text: str, languages: Sequence[str]) -> date | None:

@@ -75,7 +75,9 @@ def parse_release(
     suffix = PurePosixPath(path).suffix.lower()
     is_markdown = suffix in MARKDOWN_SUFFIXES or bool(fm.syntax) or looks_like_markdown(fm.body)
     fm_language = _text(meta, "language", path)
-    hint = [fm_language.split("-")[0].lower()] if fm_language else []
+    # The language guides date parsing ("3 mai 2024"); the body decides it in the end.
+    guess = fm_language or (detect_language(fm.body[:400]) or ("", 0.0))[0]
+    hint = [guess.split("-")[0].lower()] if guess else []
     reading = read_text(
         fm.body, markdown=is_markdown, first_line=fm.body_first_line, languages=hint
     )

@@ -10,10 +10,11 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 from multiprocessing import get_context
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,8 +35,7 @@ _CHUNK = 64
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     path: str  # relative, POSIX
     abspath: str
     size: int
@@ -44,7 +44,7 @@ class Found:
 
 @dataclass
 class ScanResult:
-    releases: dict[str, Release]  # by path: every release that exists now, with identity
+    releases: Mapping[str, Release]  # by path: every release that exists now, with identity
     problems: list[Diagnostic] = field(default_factory=list)  # refusals and warnings
     refused: dict[str, Diagnostic] = field(default_factory=dict)
     gone: list[str] = field(default_factory=list)  # ids whose file disappeared in this scan
@@ -52,9 +52,15 @@ class ScanResult:
     read: int = 0  # files whose bytes were read this time
     parsed: int = 0  # files parsed this time
 
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [p for p in self.problems if p.severity == "warning"]
+    # Paths whose cached release was not re-read: their warnings are in the cache.
+    unchanged_warnings: list[str] = field(default_factory=list)
+
+    def all_problems(self) -> list[Diagnostic]:
+        """Refusals and warnings of every file, including those not re-read (decodes them)."""
+        out = list(self.problems)
+        for path in self.unchanged_warnings:
+            out.extend(self.releases[path].warnings)
+        return out
 
 
 _IGNORED_PREFIXES = (".", "#", "~")
@@ -65,7 +71,8 @@ def is_content_name(name: str) -> bool:
     """Not hidden, not an editor's swap or temp file, and a release's suffix."""
     if name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES):
         return False
-    return os.path.splitext(name)[1].lower() in SUFFIXES
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:].lower() in SUFFIXES
 
 
 def find_files(root: Path, exclude: Iterable[str] = ()) -> Iterator[Found]:
@@ -78,13 +85,14 @@ def find_files(root: Path, exclude: Iterable[str] = ()) -> Iterator[Found]:
         except OSError:
             continue
         for entry in entries:
-            relpath = f"{rel}{entry.name}"
+            name = entry.name
+            relpath = rel + name
             if patterns and any(fnmatch.fnmatch(relpath, p) for p in patterns):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith((".", "_")):
+                if not name.startswith((".", "_")):
                     stack.append((entry.path, relpath + "/"))
-            elif is_content_name(entry.name):
+            elif is_content_name(name):
                 try:
                     st = entry.stat()
                 except OSError:
@@ -161,6 +169,49 @@ def _parse_all(
         progress(total, total)
 
 
+class LazyReleases(Mapping[str, Release]):
+    """Releases by path, decoded from the cache only when first looked at.
+
+    A warm scan where nothing changed decodes nothing; planning decodes what it reads.
+    """
+
+    def __init__(
+        self, loader: Callable[[Iterable[str]], dict[str, Release]], paths: Iterable[str],
+        fresh: dict[str, Release],
+    ) -> None:
+        self._loader = loader
+        self._paths = sorted(set(paths) | set(fresh))
+        self._fresh = fresh
+        self._loaded: dict[str, Release] | None = None
+        self._path_set: set[str] | None = None
+
+    def _load(self) -> dict[str, Release]:
+        if self._loaded is None:
+            missing = [p for p in self._paths if p not in self._fresh]
+            loaded = self._loader(missing) if missing else {}
+            loaded.update(self._fresh)
+            self._loaded = loaded
+        return self._loaded
+
+    def __getitem__(self, path: str) -> Release:
+        if path in self._fresh:
+            return self._fresh[path]
+        return self._load()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __contains__(self, path: object) -> bool:
+        if path in self._fresh:
+            return True
+        if self._path_set is None:
+            self._path_set = set(self._paths)
+        return path in self._path_set
+
+
 def scan(
     config: Config,
     store: StateStore,
@@ -177,75 +228,78 @@ def scan(
     found = {f.path: f for f in find_files(config.content_dir, config.exclude)}
     result = ScanResult(releases={}, files=len(found))
 
-    unchanged = [p for p, f in found.items()
-                 if (c := cached.get(p)) and c.size == f.size and c.mtime_ns == f.mtime_ns]
-    unchanged_set = set(unchanged)
-    changed = [found[p] for p in sorted(found) if p not in unchanged_set]
+    changed: list[Found] = []
+    unchanged_good: list[str] = []
+    errors: dict[str, str] = {}
+    for path in sorted(found):
+        f, c = found[path], cached.get(path)
+        if c is None or c.size != f.size or c.mtime_ns != f.mtime_ns:
+            changed.append(f)
+        elif c.error:
+            errors[path] = c.error
+        else:
+            unchanged_good.append(path)
     removed = [p for p in cached if p not in found]
-    previous = store.cached_releases(unchanged + [f.path for f in changed])
+    # The last good version of each changed file: to tell a touch from an edit, and to keep
+    # publishing it while the file is broken.
+    previous = store.cached_releases([f.path for f in changed] + list(errors))
 
     writes: list[tuple[CachedFile, Release | None]] = []
-    too_large = [f for f in changed if f.size > config.max_file_size]
-    for f in too_large:
-        writes.append((CachedFile(f.path, f.size, f.mtime_ns, "", _too_large(f.size, config.max_file_size)),
-                       previous.get(f.path)))
+    for f in changed:
+        if f.size > config.max_file_size:
+            error = _too_large(f.size, config.max_file_size)
+            writes.append((CachedFile(f.path, f.size, f.mtime_ns, "", error), previous.get(f.path)))
+            errors[f.path] = error
     jobs = [
         (f.path, f.abspath, config.max_file_size, config.site.language, config.site.timezone)
         for f in changed if f.size <= config.max_file_size
     ]
     parsed: dict[str, Release] = {}
-    for path, digest, blob, error, _line in _parse_all(jobs, progress):
+    for path, digest, blob, refusal, _line in _parse_all(jobs, progress):
         f = found[path]
         result.read += 1
         if blob is None:
-            writes.append((CachedFile(path, f.size, f.mtime_ns, digest, error), previous.get(path)))
+            reason = refusal or "unreadable"
+            writes.append((CachedFile(path, f.size, f.mtime_ns, digest, reason), previous.get(path)))
+            errors[path] = reason
+            continue
+        release = decode_release(blob)
+        old = previous.get(path)
+        if old is not None and old.content_hash == release.content_hash:
+            release = old  # touched, not changed: keep the identity-bearing copy
         else:
-            release = decode_release(blob)
-            old = previous.get(path)
-            if old is not None and old.content_hash == release.content_hash:
-                release = old  # touched, not changed: keep the identity-bearing copy
-            else:
-                result.parsed += 1
-            parsed[path] = release
-            writes.append((CachedFile(path, f.size, f.mtime_ns, digest, None), None))
+            result.parsed += 1
+        parsed[path] = release
+        writes.append((CachedFile(path, f.size, f.mtime_ns, digest, None), None))
 
-    errors = {c.path: c.error for c, _ in writes if c.error}
-    errors.update({p: e for p in unchanged if (e := cached[p].error)})
-    current: dict[str, Release] = {}
-    for path in found:
-        if path in parsed:
-            current[path] = parsed[path]
-        elif path in previous:
-            current[path] = previous[path]  # unchanged, or broken now: the last good version
     for path, error in sorted(errors.items()):
-        diag = Diagnostic(path, error or "", None, "error")
+        diag = Diagnostic(path, error, None, "error")
         result.refused[path] = diag
         result.problems.append(diag)
         if path in previous:
+            parsed.setdefault(path, previous[path])  # broken now: the last good version
             result.problems.append(Diagnostic(
                 path, "keeping the last version that could be read until this is fixed"))
 
-    known = store.identities()
-    resolved = resolve(current, known, id_prefix=config.site.id_prefix, now=now,
-                       present=set(found))
-    result.releases = resolved.releases
-    result.gone = [i.id for i in resolved.gone]
-    for release in result.releases.values():
+    resolved_changed: list[Release] = []
+    if changed or removed:
+        known = store.identities()
+        resolved = resolve(parsed, known, id_prefix=config.site.id_prefix, now=now,
+                           present=set(found))
+        parsed = resolved.releases
+        result.gone = [i.id for i in resolved.gone]
+        if resolved.changed:
+            store.save_identities(resolved.changed)
+        resolved_changed = list(parsed.values())
+    for release in resolved_changed:
         result.problems.extend(release.warnings)
+    result.releases = LazyReleases(store.release_loader(), unchanged_good, parsed)
+    result.unchanged_warnings = unchanged_good
 
-    # Cache the identity-bearing releases, so a warm scan needs no identity work.
-    final_writes = []
-    for cf, rel in writes:
-        if cf.error is None:
-            rel = resolved.releases.get(cf.path)
-        final_writes.append((cf, rel))
-    for path in unchanged:
-        rel = resolved.releases.get(path)
-        if rel is not None and rel != previous.get(path):
-            c = cached[path]
-            final_writes.append((c, rel))
-    if resolved.changed:
-        store.save_identities(resolved.changed)
+    # Cache the identity-bearing releases, so the next scan needs no identity work.
+    final_writes = [
+        (cf, parsed.get(cf.path) if cf.error is None else rel) for cf, rel in writes
+    ]
     if final_writes or removed:
         store.save_files(final_writes, removed)
     return result
