@@ -98,6 +98,34 @@ def cmd_check(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     return 1 if refused else 0
 
 
+# -- build --------------------------------------------------------------------------------
+
+
+def cmd_build(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    from feeds.build import build
+
+    with SQLiteStore(config.state_path) as store:
+        report = build(config, store, now=_now(), force=args.force)
+    for problem in sorted(report.problems, key=lambda p: (p.path, p.line or 0)):
+        print(problem, file=out)
+    r = report.scan
+    if report.up_to_date:
+        print(f"{r.files} files, nothing changed: {config.output_dir} is up to date "
+              f"({report.seconds:.2f} s)", file=out)
+        return 0
+    assert report.plan is not None
+    p, w = report.plan, report.write
+    counts = {k: sum(1 for e in p.events if e.kind == k) for k in ("published", "updated", "retracted")}
+    print(
+        f"{r.files} files, {len(p.visible)} published ({counts['published']} new, "
+        f"{counts['updated']} updated, {counts['retracted']} retracted), {len(p.held)} held under "
+        f"embargo, {len(r.refused)} refused; wrote {len(w.written)} files, {w.unchanged} unchanged, "
+        f"removed {len(w.removed)} in {config.output_dir} ({report.seconds:.2f} s)",
+        file=out,
+    )
+    return 1 if r.refused or w.failed else 0
+
+
 # -- inspect ------------------------------------------------------------------------------
 
 
@@ -266,6 +294,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH")
 
     p = sub.add_parser(
+        "build", parents=[common],
+        help="one publishing pass: read content, write feeds and pages to the output folder",
+    )
+    p.add_argument("--force", action="store_true", help="re-render every file")
+
+    p = sub.add_parser(
         "inspect", parents=[common],
         help="show what the intake reads from FILEs, without changing state",
     )
@@ -288,6 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = load_config(args.config)
         if args.command == "check":
             return cmd_check(args, config, out)
+        if args.command == "build":
+            return cmd_build(args, config, out)
         if args.command == "inspect":
             return cmd_inspect(args, config, out)
     except FeedsError as e:

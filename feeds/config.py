@@ -48,6 +48,10 @@ class StateSection(_Strict, frozen=True):
 
 class OutputSection(_Strict, frozen=True):
     dir: str = "public"
+    formats: list[str] = msgspec.field(default_factory=lambda: ["atom", "rss", "json"])
+    items: int = 50
+    per_tag: bool = True
+    per_language: bool = True
 
 
 class _RawConfig(_Strict, frozen=True):
@@ -76,6 +80,15 @@ class Config:
     exclude: tuple[str, ...]
     state_path: Path
     output_dir: Path
+    formats: tuple[str, ...] = ("atom", "rss", "json")
+    items: int = 50
+    per_tag: bool = True
+    per_language: bool = True
+    hub: str | None = None  # a WebSub hub the feeds advertise
+
+    @property
+    def site_dir(self) -> Path:
+        return self.path.parent
 
 
 def parse_size(value: int | str) -> int:
@@ -147,6 +160,14 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
             "site.timezone",
         ) from None
     id_prefix = site.id_prefix.strip() or (parts.hostname or "localhost")
+    output = raw.output
+    unknown = sorted(set(output.formats) - {"atom", "rss", "json"})
+    if unknown or not output.formats:
+        raise ConfigError(
+            path, f"expected a list of 'atom', 'rss', 'json', got {output.formats!r}", "output.formats"
+        )
+    if not 1 <= output.items <= 1000:
+        raise ConfigError(path, f"expected 1 to 1000 entries per feed, got {output.items}", "output.items")
     try:
         max_size = parse_size(raw.content.max_file_size)
     except ValueError as e:
@@ -162,4 +183,8 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         exclude=tuple(raw.content.exclude),
         state_path=(base / raw.state.path).resolve(),
         output_dir=(base / raw.output.dir).resolve(),
+        formats=tuple(dict.fromkeys(output.formats)),
+        items=output.items,
+        per_tag=output.per_tag,
+        per_language=output.per_language,
     )

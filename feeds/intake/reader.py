@@ -71,6 +71,9 @@ _DIGIT = re.compile(r"\d")
 _MARKUP_FIRST = frozenset("#-*_=+>|•·▪◦‣●")
 
 OVERLONG_LINE = 1000  # a "line" this long holding several paragraphs glued by runs of spaces
+MAX_PARAGRAPHS = 3000  # more than any release has; past it the rest is one unread block
+MAX_LINES = 30000
+MAX_CONTACT_LINES = 200  # contact lines parsed per release
 
 
 class _Para:
@@ -203,12 +206,25 @@ def _split_overlong(text: str) -> list[str] | None:
     if len(segments) < 3:
         return None
     mean = sum(len(s) for s in segments) / len(segments)
-    if mean >= 150 or any(_BACK_MATTER.match(s) for s in segments[1:]):
+    if mean >= 150 or any(_opens_back_matter(s) for s in segments[1:200]):
         return segments
     return None
 
 
-def _paragraphs(text: str, first_line: int, markdown: bool) -> list[_Para]:
+def _opens_back_matter(text: str) -> bool:
+    word = _first_word(text)
+    return (word in _ROUTES or word.startswith("contact")) and _BACK_MATTER.match(text) is not None
+
+
+def _paragraphs(
+    text: str, first_line: int, markdown: bool
+) -> tuple[list[_Para], int | None]:
+    """The text as paragraphs, and the line where reading stopped on an absurdly long file.
+
+    A release has dozens of paragraphs; past ``MAX_PARAGRAPHS`` paragraphs or ``MAX_LINES``
+    lines the rest of the text is kept, unread, as one last block, so a hostile file of a
+    million one-character lines costs no more than a real release of the same size.
+    """
     paras: list[_Para] = []
     block: list[tuple[int, str, int]] = []
     fence: list[str] | None = None
@@ -222,9 +238,10 @@ def _paragraphs(text: str, first_line: int, markdown: bool) -> list[_Para]:
             paras.extend(_block(block, markdown))
         block.clear()
 
-    lineno = first_line - 1
-    for raw in text.split("\n"):
-        lineno += 1
+    lines = text.split("\n")
+    cut: int | None = None
+    for idx, raw in enumerate(lines):
+        lineno = first_line + idx
         if fence is not None:
             fence.append(raw.rstrip())
             if _FENCE.match(raw.strip()):
@@ -237,6 +254,13 @@ def _paragraphs(text: str, first_line: int, markdown: bool) -> list[_Para]:
             if block:
                 flush()
             continue
+        if idx >= MAX_LINES or len(paras) >= MAX_PARAGRAPHS:
+            if block:
+                flush()
+            rest = "\n".join(part.rstrip() for part in lines[idx:]).strip()
+            paras.append(_Para(rest, lineno, kind="rest"))
+            cut = lineno
+            break
         if markdown and stripped[0] in "`~" and _FENCE.match(stripped):
             if block:
                 flush()
@@ -247,6 +271,9 @@ def _paragraphs(text: str, first_line: int, markdown: bool) -> list[_Para]:
             if segments:
                 if block:
                     flush()
+                room = max(1, MAX_PARAGRAPHS - len(paras))
+                if len(segments) > room:
+                    segments = [*segments[: room - 1], "  ".join(segments[room - 1:])]
                 for segment in segments:
                     paras.append(_Para(segment, lineno))
                 continue
@@ -255,7 +282,7 @@ def _paragraphs(text: str, first_line: int, markdown: bool) -> list[_Para]:
         paras.append(_Para("\n".join(fence), fence_line, kind="code"))
     if block:
         flush()
-    return paras
+    return paras, cut
 
 
 # --- the tables -------------------------------------------------------------------------
@@ -326,70 +353,119 @@ _CONTACT_WORD = (
     r"|جهة\s+الاتصال|للتواصل|للاستفسارات)"
 )
 _QUALIFIER = r"(?:(?:media|press|news|investor|pr|public\s+relations|company|agency)\s+)"
-# The back matter of a release, as one regex: which group matched says what a paragraph is.
-_BACK_MATTER = re.compile(
+# The back matter of a release: one pattern per kind of paragraph. ``_BACK_MATTER`` joins
+# them all (the group that matched says what a paragraph is); ``_ROUTES`` joins only those a
+# paragraph's first word can start, so running text is turned away after one dict lookup.
+_BRANCHES: dict[str, str] = {
     # "View source version on …", "The post … appeared first on …", wire trailers
-    r"(?P<trailer>view\s+(?:the\s+)?(?:source\s+version|original\s+(?:release|content|version"
+    "trailer": r"view\s+(?:the\s+)?(?:source\s+version|original\s+(?:release|content|version"
     r"|press\s+release)|full\s+release)|the\s+post\s.{1,400}?\sappeared\s+first\s+on"
-    r"|originally\s+published\s+(?:on|at|by)|this\s+(?:press\s+)?release\s+was\s+(?:originally\s+)?"
-    r"(?:published|distributed|issued)\s+(?:on|by|via)|\[?original/source)"
+    r"|originally\s+published\s+(?:on|at|by)|this\s+(?:press\s+)?release\s+was\s+"
+    r"(?:originally\s+)?(?:published|distributed|issued)\s+(?:on|by|via)|\[?original/source",
     # "Company Website…", "Visit Our Website": link text left by a wire's contact widget
-    r"|(?P<junk>company\s+website|visit\s+our\s+(?:website|blog)|email\s+us\s+here"
-    r"|follow\s+us\s+on\b|logo\s*$)"
+    "junk": r"company\s+website|visit\s+our\s+(?:website|blog)|email\s+us\s+here"
+    r"|follow\s+us\s+on\b|logo\s*$",
     # "For more information please contact …", "Pour plus d'informations, veuillez contacter"
-    r"|(?P<contact_for>(?:for|para|pour|f[öo]r|f[üu]r|per|voor)\s(?:(?!visit|www\.|http)[^:\n]){0,60}?"
+    "contact_for": r"(?:for|para|pour|f[öo]r|f[üu]r|per|voor)\s(?:(?!visit|www\.|http)[^:\n]){0,60}?"
     r"\b(?:contact\w*|kontakt\w*|wenden\s+sie\s+sich\s+an|p[óo]ngase\s+en\s+contacto\s+con"
-    r"|comun[íi]quese\s+con)\b[ \t]*(?:with|con|avec|med|mit)?[ \t]*:?)"
+    r"|comun[íi]quese\s+con)\b[ \t]*(?:with|con|avec|med|mit)?[ \t]*:?",
     # "Media contact:", "CONTACTO:", "Contact Hiber:"
-    rf"|(?P<contact_colon>{_QUALIFIER}?{_CONTACT_WORD}(?P<contact_org>[ \t][^:\n]{{1,60}}?)?"
-    r"[ \t]*[:：])"
+    "contact_colon": rf"{_QUALIFIER}?{_CONTACT_WORD}(?P<contact_org>[ \t][^:\n]{{1,60}}?)?"
+    r"[ \t]*[:：]",
     # "Media contact", "Contact details" as a heading
-    rf"|(?P<contact_heading>{_QUALIFIER}?(?:{_CONTACT_WORD}|contact\s+(?:details|information|info))"
-    r"[ \t]*:?[ \t]*$)"
+    "contact_heading": rf"{_QUALIFIER}?(?:{_CONTACT_WORD}|contact\s+(?:details|information"
+    r"|info))[ \t]*:?[ \t]*$",
     # "For Media Inquiries and AHA Expert Perspective:", "Media enquiries: …"
-    r"|(?P<contact_inquiries>(?:for[ \t]+)?(?:media|press|news|journalist)[ \t]+(?:inquiries"
-    r"|enquiries|requests|queries)\b(?:[^:\n]{0,60}[:：]|[ \t]*$))"
+    "contact_inquiries": r"(?:for[ \t]+)?(?:media|press|news|journalist)[ \t]+(?:inquiries"
+    r"|enquiries|requests|queries)\b(?:[^:\n]{0,60}[:：]|[ \t]*$)",
     # "Contact DetailsArgentem Creek Partners", "ContactShane Devenish": a wire's glued label
-    r"|(?P<contact_glued>(?-i:Contacts?(?:[ \t]*Details|[ \t]*Info(?:rmation)?)?)(?=(?-i:[A-Z])))"
+    "contact_glued": r"(?-i:Contacts?(?:[ \t]*Details|[ \t]*Info(?:rmation)?)?)(?=(?-i:[A-Z]))",
     # "Royalty Management Holding Corporation Contact:"
-    rf"|(?P<contact_after>(?P<contact_org2>(?-i:[A-Z])[^:\n.]{{0,80}}?)[ \t]+{_QUALIFIER}?"
-    rf"{_CONTACT_WORD}[ \t]*[:：][ \t]*$)"
+    "contact_after": rf"(?P<contact_org2>(?-i:[A-Z])[^:\n.]{{0,80}}?)[ \t]+{_QUALIFIER}?"
+    rf"{_CONTACT_WORD}[ \t]*[:：][ \t]*$",
     # "About X", "Acerca de X", "À propos de X": heading alone or inline with the text
-    r"|(?P<about>(?:about|acerca\s+de(?:l)?|[àa]\s+propos\s+(?:de|d['’]|du|des)|informazioni\s+su"
+    "about": r"(?:about|acerca\s+de(?:l)?|[àa]\s+propos\s+(?:de|d['’]|du|des)|informazioni\s+su"
     r"|نبذة\s+عن)[ \t]*(?:(?:the|la|le|les|el|los|las|l['’]|die|der|das|d['’])[ \t]*)?"
-    r"(?=(?-i:[A-Z0-9ÀÁÂÄÅÇÉÈÊËÍÎÑÓÔÖÚÜ])|[\u0600-\u06ff]))"
-    r"|(?P<about_weak>(?:om|over|sobre|[üu]ber|حول|عن)[ \t]+(?:(?:the|la|el|die|der|das)[ \t]+)?"
-    r"(?=(?-i:[A-Z])|[\u0600-\u06ff]))"
+    r"(?=(?-i:[A-Z0-9ÀÁÂÄÅÇÉÈÊËÍÎÑÓÔÖÚÜ])|[\u0600-\u06ff])",
+    "about_weak": r"(?:om|over|sobre|[üu]ber|حول|عن)[ \t]+(?:(?:the|la|el|die|der|das)[ \t]+)?"
+    r"(?=(?-i:[A-Z])|[\u0600-\u06ff])",
     # "Notes to editors", "Notes aux rédactions", "Not till redaktionen"
-    r"|(?P<notes>(?:notes?|nb)\s+(?:to|for)\s+(?:the\s+)?editors?|editor['’]?s['’]?\s+notes?"
+    "notes": r"(?:notes?|nb)\s+(?:to|for)\s+(?:the\s+)?editors?|editor['’]?s['’]?\s+notes?"
     r"|notes?\s+(?:aux|à\s+la|pour\s+les)\s+r[ée]dact\w*|notas?\s+(?:para|a|al|a\s+los)\s+"
-    r"(?:los\s+)?(?:editor\w*|redacci[oó]n|periodistas)|hinweise?\s+f[üu]r\s+(?:die\s+)?redaktion\w*"
-    r"|redaktionelle\s+hinweise|not(?:er)?\s+till\s+redaktion\w*|till\s+redaktionen"
-    r"|ملاحظات?\s+للمحررين)"
-    r"|(?P<note>(?-i:Note|NOTE|N\.B\.|NB|Nota|NOTA|Remarque|Anmerkung|Hinweis|Obs|OBS)\s*:)"
+    r"(?:los\s+)?(?:editor\w*|redacci[oó]n|periodistas)|hinweise?\s+f[üu]r\s+(?:die\s+)?"
+    r"redaktion\w*|redaktionelle\s+hinweise|not(?:er)?\s+till\s+redaktion\w*|till\s+redaktionen"
+    r"|ملاحظات?\s+للمحررين",
+    "note": r"(?-i:Note|NOTE|N\.B\.|NB|Nota|NOTA|Remarque|Anmerkung|Hinweis|Obs|OBS)\s*:",
     # disclaimers and other back matter that is neither body, About nor notes
-    r"|(?P<disclaimer>forward[- ]looking\s+(?:statements?|information)|cautionary\s+(?:note"
+    "disclaimer": r"forward[- ]looking\s+(?:statements?|information)|cautionary\s+(?:note"
     r"|statement)|safe\s+harbou?r|disclaimer|legal\s+notice|haftungsausschluss|avertissement"
-    r"|aviso\s+legal|ansvarsfriskrivning|d[ée]clarations\s+prospectives|declaraciones\s+prospectivas"
-    r"|zukunftsgerichtete\s+aussagen|this\s+(?:press\s+|news\s+)?release\s+(?:contains|includes"
-    r"|may\s+contain)\s+(?:certain\s+)?[\"“]?forward|statements\s+and\s+conclusions\s+of"
-    r"|additional\s+resources|related\s+(?:links|resources)|multimedia\s+(?:assets|available)"
-    r"|media\s+assets|downloads?\s*:|social\s+media\s*:)",
-    re.IGNORECASE,
+    r"|aviso\s+legal|ansvarsfriskrivning|d[ée]clarations\s+prospectives"
+    r"|declaraciones\s+prospectivas|zukunftsgerichtete\s+aussagen|this\s+(?:press\s+|news\s+)?"
+    r"release\s+(?:contains|includes|may\s+contain)\s+(?:certain\s+)?[\"“]?forward"
+    r"|statements\s+and\s+conclusions\s+of|additional\s+resources|related\s+(?:links"
+    r"|resources)|multimedia\s+(?:assets|available)|media\s+assets|downloads?\s*:"
+    r"|social\s+media\s*:",
+}
+
+
+def _union(names: Sequence[str]) -> re.Pattern[str]:
+    return re.compile(
+        "|".join(f"(?P<{name}>{_BRANCHES[name]})" for name in names), re.IGNORECASE
+    )
+
+
+_BACK_MATTER = _union(list(_BRANCHES))
+_CONTACT_WORDS = (
+    "contacts contacto contactos contatti contatto kontakt kontakte kontakter kontaktperson "
+    "kontaktpersoner presskontakt presskontakter pressekontakt medienkontakt relations relation "
+    "جهة للتواصل للاستفسارات"
 )
-# The first words a back-matter paragraph can start with: only these go through the big regex.
-_BACK_MATTER_WORDS = frozenset(
-    """view the originally this [original/source company visit email e-mail follow logo
-    for para pour för for für fur per voor media press news investor pr public agency
-    relations relation جهة للتواصل للاستفسارات journalist kontakt kontakte kontakter
-    kontaktperson kontaktpersoner presskontakt presskontakter pressekontakt medienkontakt
-    contatti contatto about acerca à a informazioni نبذة om over sobre über uber حول عن notes
-    note nb n.b editor's editor’s editors notas nota hinweis hinweise redaktionelle not noter
-    till ملاحظات ملاحظة remarque anmerkung obs forward-looking forward cautionary safe
-    disclaimer legal haftungsausschluss avertissement aviso ansvarsfriskrivning déclarations
-    declarations declaraciones zukunftsgerichtete statements additional related multimedia
-    downloads download social""".split()
-)
+_QUALIFIER_WORDS = "media press news investor pr public company agency journalist"
+_ROUTE_TABLE: list[tuple[str, tuple[str, ...]]] = [
+    ("view originally [original/source", ("trailer",)),
+    ("the", ("trailer",)),
+    ("this", ("trailer", "disclaimer")),
+    ("company visit email e-mail follow logo", ("junk",)),
+    ("for para pour för for für fur per voor", ("contact_for", "contact_inquiries")),
+    (_CONTACT_WORDS, ("contact_colon", "contact_heading")),
+    (_QUALIFIER_WORDS, ("contact_colon", "contact_heading", "contact_inquiries", "disclaimer")),
+    ("about acerca à a informazioni نبذة", ("about",)),
+    ("om over sobre über uber حول عن", ("about_weak",)),
+    (
+        "notes note nb n.b editor's editor’s editors notas nota hinweis hinweise redaktionelle "
+        "not noter till ملاحظات ملاحظة remarque anmerkung obs",
+        ("notes", "note"),
+    ),
+    (
+        "forward-looking forward cautionary safe disclaimer legal haftungsausschluss avertissement "
+        "aviso ansvarsfriskrivning déclarations declarations declaraciones zukunftsgerichtete "
+        "statements additional related multimedia downloads download social",
+        ("disclaimer",),
+    ),
+]
+
+
+def _routes() -> dict[str, re.Pattern[str]]:
+    by_word: dict[str, list[str]] = {}
+    for words, names in _ROUTE_TABLE:
+        for word in words.split():
+            by_word.setdefault(word, [])
+            by_word[word] += [n for n in names if n not in by_word[word]]
+    compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
+    out: dict[str, re.Pattern[str]] = {}
+    for word, names in by_word.items():
+        key = tuple(names)
+        if key not in compiled:
+            compiled[key] = _union(key)
+        out[word] = compiled[key]
+    return out
+
+
+_ROUTES = _routes()
+_ROUTE_CONTACT = _union(("contact_glued", "contact_colon", "contact_heading"))
+_ROUTE_AFTER = _union(("contact_after",))
+# A paragraph starting "For …" is a contact label only if one of these is near its start.
+_FOR_CUES = ("contact", "kontakt", "inquir", "enquir", "wenden", "ngase", "níquese", "niquese")
 _CAPTION_KEYS = (
     "Photo", "PHOTO", "Foto", "FOTO", "Bild", "Image", "Picture", "Credit", "CREDIT", "Crédit",
     "Kuva", "صورة", "©",
@@ -454,26 +530,12 @@ _WIRE_LINE = re.compile(  # "BURLINGTON, ON / PR Karma / December 11, 2025 10:50
 
 # --- contacts ---
 _EMAIL = re.compile(r"(?<![\w.+-])\w[\w.+'-]*@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w-])")
-_PHONE = re.compile(
-    r"1-8\d\d-[A-Z0-9]{2,}(?:-[A-Z0-9]+)+(?:[ \t]*\(\d{3}-\d{4}\))?"  # 1-800-AHA-USA1 (242-8721)
-    r"|(?:(?<![\w+.])\+?|(?=\())\(?\d[\d \t\u00a0().\-/]{5,}\d"
-)
+_PHONE = re.compile(r"[+(\d][\d \t\u00a0().\-/]{5,}\d")
+_VANITY_PHONE = re.compile(r"1-8\d\d-[A-Z0-9]{2,}(?:-[A-Z0-9]+)+(?:[ \t]*\(\d{3}-\d{4}\))?")
 _URL = re.compile(r"(?:https?://|www\.)[^\s()<>]+")
 _DOMAIN = re.compile(r"\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|info|io)\b/?\S*")
-_PLACEHOLDER_EMAIL = re.compile(r"\b(?:e-?mail(?:\s+us(?:\s+here)?)?|courriel|correo)\b", re.I)
-_FILLER = re.compile(
-    r"\b(?:e-?mail\s+us\s+here|e-?mail|mail|courriel|correo(?:\s+electr[oó]nico)?|e-post"
-    r"|tel(?:ephone|[ée]phone|[ée]fono|efon)?|t[ée]l|phone|ph|mobile?|mob|cell(?:ular)?"
-    r"|handy|m[óo]vil|fax|web(?:site)?|visit\s+our\s+(?:website|blog)|company\s+website)\b\.?",
-    re.IGNORECASE,
-)
 _PIECE_SPLIT = re.compile(r"[,;:：|/()\[\]<>]|\s[-–—]\s")
 _OR_SPLIT = re.compile(r"\s(?:or|ou|o|oder|eller|أو)\s")
-_TRAILING_CONNECTOR = re.compile(
-    r"(?:\s+(?:on|at|via|au|en|al|p[åa]|unter|bei|by|or|ou|and|et|y|und|och|from|for))+$",
-    re.IGNORECASE,
-)
-_LEADING_CONNECTOR = re.compile(r"^(?:(?:and|et|y|und|och|with|con|avec|mit|med)\s+)+", re.I)
 _JOB_TITLE = re.compile(
     r"(?:Chief\s+[A-Z]\w+(?:\s+[A-Z]\w+)?\s+Officer|CEO|CFO|COO|CTO|CMO|Co-?[Ff]ounder|Founder"
     r"|(?:(?:Senior|Executive|Deputy|Assistant)\s+)?(?:Vice\s+)?President"
@@ -484,14 +546,33 @@ _JOB_TITLE = re.compile(
     r"|Coordinator|Consultant|Specialist|Directeur|Directrice|Gerente|Responsable"
     r"|Leiter(?:in)?|(?:Presse)?[Ss]precher(?:in)?|[Pp]resschef|[Pp]ressekreterare)"
 )
-_ORG_WORD = re.compile(
-    r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|SA|SAS|SARL|BV|NV|AB|ASA|Oy|plc|PLC|Corp"
-    r"|Corporation|Company|Co|Group|Partners|Association|Foundation|Agency|Communications"
-    r"|Institute|University|Council|Ministry|Department|Bank|Capital|Holdings|Society|Network"
-    r"|Trust|Fund|Federation|Organi[sz]ation|Stiftelse|Stiftung|Fondation|Fundaci[oó]n"
-    r"|Asociaci[oó]n|Verband|Associates|Consulting|Media|PR)\b\.?"
+_NAME_CHARS = re.compile(r"[\d@/\\=<>{}\[\]#*_|~^$%+]")
+_TLDS = (".com", ".org", ".net", ".gov", ".edu", ".info", ".io")
+_FILLER_PHRASES = tuple(
+    (phrase, re.compile(re.escape(phrase), re.IGNORECASE))
+    for phrase in (
+        "email us here", "visit our website", "visit our blog", "company website",
+        "correo electrónico",
+    )
 )
-_NAME_CHARS = re.compile(r"[\d@/\\=<>{}\[\]#*_|~^$%+]|https?:|www\.")
+_FILLER_WORDS = frozenset(
+    "email e-mail mail courriel correo e-post tel tél telephone téléphone teléfono telefon "
+    "phone ph mobile mob cell cellular handy móvil movil fax web website".split()
+)
+_LEAD_DROP = _FILLER_WORDS | frozenset("and et y und och with con avec mit med".split())
+_TRAIL_DROP = _FILLER_WORDS | frozenset(
+    "on at via au en al på pa unter bei by or ou and et y und och from for".split()
+)
+_DASHES = frozenset(["-", "–", "—", "|", "•", "·"])
+_ORG_WORDS = frozenset(
+    "Inc LLC L.L.C Ltd Limited GmbH AG SA SAS SARL BV NV AB ASA Oy plc PLC Corp Corporation "
+    "Company Co Group Partners Association Foundation Agency Communications Institute "
+    "University Council Ministry Department Bank Capital Holdings Society Network Trust Fund "
+    "Federation Organisation Organization Stiftelse Stiftung Fondation Fundación Fundacion "
+    "Asociación Asociacion Verband Associates Consulting Media PR".split()
+)
+_GLUED = re.compile(r"[a-z][A-Z]")
+_WORD_START = re.compile(r"(?<![\w'’])\w|(?<=[a-z])[A-Z]")
 _JUNK_NAMES = frozenset(
     {"email", "e-mail", "email us here", "visit our website", "visit our blog", "website",
      "company website", "contact", "contact details", "media contact", "press contact", "phone",
@@ -569,12 +650,16 @@ class _Dateline:
         self.standalone = standalone
 
 
-_DATELINE_SIGN = re.compile(r"--|[–—―/(]|[ \t\u00a0]-[ \t\u00a0]")
+def _has_dateline_sign(head: str) -> bool:
+    return (
+        "–" in head or "—" in head or "--" in head or "(" in head or "/" in head
+        or " - " in head or "―" in head or "\u00a0-" in head
+    )
 
 
 def _match_dateline(text: str) -> _Dateline | None:
     head = text[:300]
-    if not _DATELINE_SIGN.search(head, 0, 200):
+    if not _has_dateline_sign(head[:200]):
         return None
     m = _DATELINE_WIRE_ONLY.match(head)
     if m:
@@ -653,8 +738,7 @@ def _subtitle_like(p: _Para) -> bool:
 
 
 def _first_word(text: str) -> str:
-    head = text[:48].split(None, 1)
-    return head[0].lower().strip(":：,.;*_") if head else ""
+    return text[:40].partition(" ")[0].lower().strip(":：,.;*_\t\u00a0")
 
 
 def _back_kind(p: _Para) -> str | None:
@@ -662,21 +746,27 @@ def _back_kind(p: _Para) -> str | None:
     text = p.text
     if p.kind == "hr":
         return "hr"
-    if p.kind in ("code", "table", "quote"):
+    if p.kind in ("code", "table", "quote", "rest"):
         return None
     if len(text) <= 24 and _is_end_mark(text):
         return "end"
     if text.startswith("SOURCE") and _is_source_end(text):
         return "source"
     word = _first_word(text)
-    if (
-        word in _BACK_MATTER_WORDS
-        or word.startswith("contact")
-        or (len(text) <= 120 and text.endswith((":", "：")))
-    ):
-        kind = _back_matter_kind(p)
-        if kind is not None:
-            return kind
+    rx = _ROUTES.get(word)
+    if rx is None and word.startswith("contact"):
+        rx = _ROUTE_CONTACT
+    if rx is not None and word in ("for", "para", "pour", "för", "für", "fur", "per", "voor"):
+        head = text[:110].lower()
+        if not any(cue in head for cue in _FOR_CUES):
+            rx = None
+    if rx is not None and word == "the" and not text[:9].lower().startswith("the post"):
+        rx = None
+    kind = _back_matter_kind(p, rx) if rx is not None else None
+    if kind is None and len(text) <= 120 and text.endswith((":", "：")):
+        kind = _back_matter_kind(p, _ROUTE_AFTER)
+    if kind is not None:
+        return kind
     if len(text) < 1500 and "necessarily" in text and _NECESSARILY.search(text, 0, 600):
         return "disclaimer"
     if len(text) <= 300 and _may_be_caption(text) and _caption(text) is not None:
@@ -685,16 +775,23 @@ def _back_kind(p: _Para) -> str | None:
 
 
 def _may_be_caption(text: str) -> bool:
-    return ("©" in text or ":" in text) and any(k in text for k in _CAPTION_KEYS)
+    """A cheap test before ``_caption``: a credit keyword just before the last colon."""
+    if "©" in text:
+        return True
+    k = text.rfind(":")
+    if k < 0:
+        k = text.rfind("：")
+        if k < 0:
+            return False
+    near = text[max(0, k - 24): k]
+    return any(key in near for key in _CAPTION_KEYS)
 
 
-def _back_matter_kind(p: _Para) -> str | None:
+def _back_matter_kind(p: _Para, rx: re.Pattern[str] = _BACK_MATTER) -> str | None:
     text = p.text
-    m = _BACK_MATTER.match(text)
+    m = rx.match(text)
     if m is not None:
         kind = m.lastgroup
-        if kind in ("contact_org", "contact_org2"):
-            kind = "contact_colon" if m.group("contact_colon") else "contact_after"
         if kind == "about_weak":
             head = text[: m.end() + 80]
             inline_colon = ":" in head[m.end():]
@@ -742,56 +839,78 @@ class _Contact:
 
 
 def _name_ok(text: str, min_words: int = 1) -> bool:
-    words = text.split()
-    if not min_words <= len(words) <= 8 or len(text) > 80:
+    if len(text) > 80 or not _upper_first(text):
         return False
-    if not _upper_first(text) or _NAME_CHARS.search(text):
+    words = text.count(" ") + 1
+    if not min_words <= words <= 8 or _NAME_CHARS.search(text) or "www." in text:
         return False
     return text.casefold() not in _JUNK_NAMES
 
 
+def _is_org_word(word: str) -> bool:
+    return word.rstrip(".,") in _ORG_WORDS
+
+
 def _split_person_org(text: str) -> tuple[str | None, str | None]:
     """"Shane Devenish Canadian RV Association" -> person, organisation."""
-    if not _ORG_WORD.search(text):
-        return text, None
     words = text.split()
+    if not any(_is_org_word(w) for w in words):
+        return text, None
     for k in (2, 3):
         if len(words) - k >= 2:
             person, org = words[:k], words[k:]
             if (
                 all(w[0].isupper() for w in person)
-                and not any(_ORG_WORD.fullmatch(w) for w in person)
-                and not _ORG_WORD.fullmatch(org[0])
-                and _ORG_WORD.search(" ".join(org))
+                and not any(_is_org_word(w) for w in person)
+                and not _is_org_word(org[0])
+                and any(_is_org_word(w) for w in org)
             ):
                 return " ".join(person), " ".join(org)
     return None, text
 
 
 def _phones(text: str) -> list[tuple[str, int, int]]:
+    """Phone numbers as written: "+41 22 000 00 00", "(646) 245-2465", "1-800-AHA-USA1"."""
     out = []
+    if "1-8" in text:  # a vanity number, 1-800-AHA-USA1 (242-8721)
+        for m in _VANITY_PHONE.finditer(text):
+            out.append((m.group(0), m.start(), m.end()))
+            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end():]
     for m in _PHONE.finditer(text):
+        start = m.start()
+        if start and text[start] != "(" and (text[start - 1].isalnum() or text[start - 1] in "+."):
+            continue  # digits inside a word, a URL or a longer number
         value = m.group(0).strip(" \t\u00a0.-/")
         if value.count("(") < value.count(")"):
             value = value.rstrip(")").strip()
         if value.count("(") > value.count(")"):
             value = value.lstrip("(").strip()
-        digits = sum(c.isdigit() or c.isupper() for c in value)
-        if not 7 <= digits <= 20:
+        digits = sum(c.isdigit() for c in value)
+        if not 7 <= digits <= 16 or _DATE_LIKE.fullmatch(value):
             continue
-        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}", value):
-            continue
-        out.append((value, m.start(), m.end()))
+        out.append((value, start, m.end()))
+    out.sort(key=lambda found: found[1])
     return out
 
 
 _DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 
 
+def _strip_words(words: list[str]) -> list[str]:
+    """Drop link texts, field labels and dangling connectors around a name."""
+    while words and (words[0].lower().strip(".:") in _LEAD_DROP or words[0] in _DASHES):
+        words = words[1:]
+    while words and (words[-1].lower().strip(".:") in _TRAIL_DROP or words[-1] in _DASHES):
+        words = words[:-1]
+    return words
+
+
 def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_Contact]:
     """People, organisations, e-mails and phones in one contact line."""
-    text = text[:2000].replace("\u00a0", " ").replace("\u202f", " ")
-    segments = _OR_SPLIT.split(text)
+    text = text[:2000]
+    if "\u00a0" in text or "\u202f" in text:
+        text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    segments = _OR_SPLIT.split(text) if " o" in text or " e" in text or "أو" in text else [text]
     out: list[_Contact] = []
     for segment in segments:
         c = _Contact(line)
@@ -801,37 +920,42 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
                 if c.email is None:
                     c.email = m.group(0)
                 found.append(m.span())
-        for value, start, end in _phones(segment):
-            if c.phone is None:
-                c.phone = value
-            found.append((start, end))
+        if _DIGIT.search(segment):
+            for value, start, end in _phones(segment):
+                if c.phone is None:
+                    c.phone = value
+                found.append((start, end))
         rest = segment
         for start, end in sorted(found, reverse=True):
             rest = rest[:start] + " , " + rest[end:]
-        rest = _DOMAIN.sub(" , ", _URL.sub(" , ", rest))
-        if c.email is None and _PLACEHOLDER_EMAIL.search(rest):
+        if "www." in rest or "://" in rest:
+            rest = _URL.sub(" , ", rest)
+        low = rest.lower()
+        if any(tld in low for tld in _TLDS):
+            rest = _DOMAIN.sub(" , ", rest)
+            low = rest.lower()
+        if c.email is None and ("mail" in low or "courriel" in low or "correo" in low):
             c.placeholder = True
-        rest = _FILLER.sub(" , ", rest)
+        for phrase, rx in _FILLER_PHRASES:
+            if phrase in low:
+                rest = rx.sub(" , ", rest)
+                low = rest.lower()
         pieces = []
         for piece in _PIECE_SPLIT.split(rest):
-            piece = _LEADING_CONNECTOR.sub("", piece.strip(" \t.,;:|–—-"))
-            piece = _TRAILING_CONNECTOR.sub("", piece).strip(" \t.,;:|–—-")
-            if piece:
-                pieces.append(piece)
+            words = _strip_words(piece.split())
+            if words:
+                pieces.append(" ".join(words).strip(" .,;:"))
         min_words = 1 if inline or c.has_means() else 2
         for piece in pieces:
+            if not piece:
+                continue
             if c.name is None and c.org is None and _name_ok(piece, min_words):
                 person, org = (piece, None) if c.has_means() else _split_person_org(piece)
                 if person is not None:
-                    m = _JOB_TITLE.search(person)
-                    if m and m.start() > 0:
-                        before = person[: m.start()].strip(" ,-–")
-                        if _name_ok(before, 1):
-                            c.title = person[m.start():].strip()
-                            person = before
-                    c.name = person
+                    person, title = _split_title(person)
+                    c.name, c.title = person, c.title or title
                 c.org = c.org or org
-            elif c.title is None and _JOB_TITLE.match(piece) and c.name:
+            elif c.title is None and c.name and _JOB_TITLE.match(piece):
                 c.title = piece
             elif c.org is None and _name_ok(piece, 1):
                 c.org = piece
@@ -849,6 +973,22 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
     return out
 
 
+def _split_title(person: str) -> tuple[str, str | None]:
+    """"Thomas SauveChief Executive Officer" -> ("Thomas Sauve", "Chief Executive Officer")."""
+    if person.count(" ") < 2 and not _GLUED.search(person):
+        return person, None
+    for m in _WORD_START.finditer(person):
+        if m.start() == 0:
+            continue
+        t = _JOB_TITLE.match(person, m.start())
+        if t:
+            before = person[: m.start()].strip(" ,-–")
+            if _name_ok(before, 1):
+                return before, person[m.start():].strip()
+            break
+    return person, None
+
+
 class _Contacts:
     """Contacts collected across the release, merged by name and by e-mail."""
 
@@ -856,12 +996,16 @@ class _Contacts:
         self.items: list[_Contact] = []
         self.current: _Contact | None = None
         self.section_org: str | None = None
+        self.lines = 0
 
     def start_section(self, org: str | None = None) -> None:
         self.current = None
         self.section_org = org
 
     def add_line(self, text: str, line: int, *, inline: bool) -> None:
+        self.lines += 1
+        if self.lines > MAX_CONTACT_LINES:
+            return
         for part in _parse_contact_text(text, line, inline=inline):
             cur = self.current
             if part.name:
@@ -1399,7 +1543,13 @@ def read_text(
     ``default_tz`` is the zone for an embargo time written without one (a warning says so).
     """
     langs = tuple(languages)
-    r = _Reader(_paragraphs(text, first_line, markdown), markdown, langs, default_tz)
+    paras, cut = _paragraphs(text, first_line, markdown)
+    r = _Reader(paras, markdown, langs, default_tz)
+    if cut is not None:
+        r.warnings.append(
+            (cut, f"release is too long: read the first {MAX_PARAGRAPHS} paragraphs; "
+             "from here on the text is kept as one block")
+        )
     start = r.read_title(0)
     if r.title is None:
         r.warnings.append((first_line, "no title line found before the first paragraph"))

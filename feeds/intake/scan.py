@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
 from multiprocessing import get_context
 from pathlib import Path
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from feeds.config import Config
@@ -49,6 +49,7 @@ class ScanResult:
     refused: dict[str, Diagnostic] = field(default_factory=dict)
     gone: list[str] = field(default_factory=list)  # ids whose file disappeared in this scan
     files: int = 0
+    removed: int = 0  # files that were cached and are gone now
     read: int = 0  # files whose bytes were read this time
     parsed: int = 0  # files parsed this time
 
@@ -240,6 +241,7 @@ def scan(
         else:
             unchanged_good.append(path)
     removed = [p for p in cached if p not in found]
+    result.removed = len(removed)
     # The last good version of each changed file: to tell a touch from an edit, and to keep
     # publishing it while the file is broken.
     previous = store.cached_releases([f.path for f in changed] + list(errors))

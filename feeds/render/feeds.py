@@ -171,7 +171,9 @@ def _feedgen_entry(entry: Entry, author: str) -> _FGEntry:
 
 def _atom_entry(entry: Entry, feed_language: str, author: str) -> bytes:
     r = entry.release
-    el = _feedgen_entry(entry, _author(r, author)).atom_entry(extensions=False)
+    fe = _feedgen_entry(entry, _author(r, author))
+    fe.link(href=entry.url)  # feedgen insists on one; it loses rel/type, so it is replaced
+    el = fe.atom_entry(extensions=False)
     for stale in el.findall("link") + el.findall("content"):
         el.remove(stale)  # feedgen drops rel/type; we write both
     for name in ("updated", "published"):  # feedgen keeps microseconds and +00:00

@@ -1,0 +1,84 @@
+"""One publishing pass: intake, plan, record, render, write.
+
+State changes and the events they cause are committed before any file is written, so a
+crash between the two re-renders on the next pass and loses nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from feeds.config import Config
+from feeds.intake.scan import Progress, ScanResult, scan
+from feeds.model import Diagnostic
+from feeds.plan import Event, Plan, plan
+from feeds.render.site import RENDER_VERSION, SiteBuilder, templates_key
+from feeds.store import StateStore
+from feeds.writer import WriteReport, write_outputs
+
+log = logging.getLogger("feeds.build")
+
+_BUILD_KEY = "build_key"
+_NEXT_LIFT = "next_embargo_lift"
+
+
+@dataclass
+class BuildReport:
+    scan: ScanResult
+    plan: Plan | None = None
+    write: WriteReport = field(default_factory=WriteReport)
+    up_to_date: bool = False
+    seconds: float = 0.0
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self.plan.events if self.plan else ()
+
+
+def _build_key(config: Config) -> str:
+    parts = (RENDER_VERSION, repr(config), templates_key(config))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def build(
+    config: Config, store: StateStore, *, now: datetime, progress: Progress | None = None,
+    force: bool = False,
+) -> BuildReport:
+    start = time.perf_counter()
+    now = now.replace(microsecond=0)
+    result = scan(config, store, now=now, progress=progress)
+    report = BuildReport(result, problems=list(result.problems))
+    key = _build_key(config)
+    next_lift = store.get_meta(_NEXT_LIFT)
+    lift_due = next_lift is not None and datetime.fromisoformat(next_lift) <= now
+    nothing_new = result.read == 0 and result.removed == 0 and not lift_due
+    if nothing_new and not force and store.get_meta(_BUILD_KEY) == key:
+        report.up_to_date = True
+        report.seconds = time.perf_counter() - start
+        return report
+
+    the_plan = plan(result.releases.values(), store.publications(), now)
+    report.plan = the_plan
+    store.record_plan(the_plan.changed, the_plan.events)
+    for event in the_plan.events:
+        log.info("%s %s (%s)", event.kind, event.id, event.path)
+    for release in the_plan.held:
+        log.info("held under embargo until %s: %s (%s)", release.embargo_until, release.id,
+                 release.path)
+
+    builder = SiteBuilder(config, the_plan)
+    manifest = store.outputs()
+    report.write = write_outputs(config.output_dir, builder.outputs(), manifest)
+    store.save_outputs(report.write.manifest, report.write.removed)
+    for path, reason in report.write.failed:
+        report.problems.append(Diagnostic(path, f"not written: {reason}", None, "error"))
+    store.set_meta(_BUILD_KEY, key if not report.write.failed else "")
+    lifts = [r.embargo_until for r in the_plan.held if r.embargo_until is not None]
+    store.set_meta(_NEXT_LIFT, min(lifts).isoformat() if lifts else "9999-12-31T00:00:00+00:00")
+    report.seconds = time.perf_counter() - start
+    return report
