@@ -33,6 +33,7 @@ class BuildReport:
     write: WriteReport = field(default_factory=WriteReport)
     up_to_date: bool = False
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     problems: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -53,6 +54,7 @@ def build(
     now = now.replace(microsecond=0)
     result = scan(config, store, now=now, progress=progress)
     report = BuildReport(result, problems=list(result.problems))
+    report.timings["intake"] = time.perf_counter() - start
     key = _build_key(config)
     next_lift = store.get_meta(_NEXT_LIFT)
     lift_due = next_lift is not None and datetime.fromisoformat(next_lift) <= now
@@ -62,6 +64,7 @@ def build(
         report.seconds = time.perf_counter() - start
         return report
 
+    mark = time.perf_counter()
     the_plan = plan(result.releases.values(), store.publications(), now)
     report.plan = the_plan
     store.record_plan(the_plan.changed, the_plan.events)
@@ -71,14 +74,23 @@ def build(
         log.info("held under embargo until %s: %s (%s)", release.embargo_until, release.id,
                  release.path)
 
+    report.timings["plan"] = time.perf_counter() - mark
+    mark = time.perf_counter()
     builder = SiteBuilder(config, the_plan)
     manifest = store.outputs()
-    report.write = write_outputs(config.output_dir, builder.outputs(), manifest)
+    report.write = write_outputs(
+        config.output_dir, builder.outputs(), manifest, builder.prepare,
+        lambda: builder.cache.failures,
+    )
     store.save_outputs(report.write.manifest, report.write.removed)
+    report.timings["render and write"] = time.perf_counter() - mark
+    for path, reason in sorted(report.write.left_out.items()):
+        report.problems.append(Diagnostic(path, f"left out of the feeds: {reason}", None, "error"))
     for path, reason in report.write.failed:
         report.problems.append(Diagnostic(path, f"not written: {reason}", None, "error"))
     store.set_meta(_BUILD_KEY, key if not report.write.failed else "")
     lifts = [r.embargo_until for r in the_plan.held if r.embargo_until is not None]
     store.set_meta(_NEXT_LIFT, min(lifts).isoformat() if lifts else "9999-12-31T00:00:00+00:00")
     report.seconds = time.perf_counter() - start
+    log.debug("build stages: %s", ", ".join(f"{k} {v:.3f} s" for k, v in report.timings.items()))
     return report

@@ -20,6 +20,8 @@ from feeds.errors import ConfigError
 DEFAULT_CONFIG = "config.toml"
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]i?B|B)?\s*$", re.IGNORECASE)
 _UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
+ENDPOINT_KINDS = ("webhook", "websub", "slack", "mattermost", "discord", "mastodon")
+EVENTS = ("published", "updated", "retracted")
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -52,6 +54,21 @@ class OutputSection(_Strict, frozen=True):
     items: int = 50
     per_tag: bool = True
     per_language: bool = True
+    archives: str = "home"
+
+
+class EndpointSection(_Strict, frozen=True):
+    name: str
+    kind: str
+    url: str
+    secret_env: str = ""
+    token_env: str = ""
+    events: list[str] = msgspec.field(default_factory=lambda: list(EVENTS))
+    tags: list[str] = []
+    languages: list[str] = []
+    allow_insecure: bool = False
+    max_attempts: int = 20
+    max_age: str = "2d"
 
 
 class _RawConfig(_Strict, frozen=True):
@@ -59,6 +76,7 @@ class _RawConfig(_Strict, frozen=True):
     content: ContentSection = ContentSection()
     state: StateSection = StateSection()
     output: OutputSection = OutputSection()
+    endpoint: list[EndpointSection] = []
 
 
 @dataclass(frozen=True)
@@ -69,6 +87,21 @@ class Site:
     author: str
     id_prefix: str  # "tag:example.org,2026:" style authority, or derived from url
     timezone: str
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    kind: str
+    url: str
+    secret_env: str
+    token_env: str
+    events: tuple[str, ...]
+    tags: tuple[str, ...]
+    languages: tuple[str, ...]
+    allow_insecure: bool
+    max_attempts: int
+    max_age_seconds: int
 
 
 @dataclass(frozen=True)
@@ -84,7 +117,13 @@ class Config:
     items: int = 50
     per_tag: bool = True
     per_language: bool = True
-    hub: str | None = None  # a WebSub hub the feeds advertise
+    archives: str = "home"  # which feeds get RFC 5005 archives: "home", "all" or "none"
+    endpoints: tuple[Endpoint, ...] = ()
+
+    @property
+    def hub(self) -> str | None:
+        """The WebSub hub the feeds advertise: the first ``websub`` endpoint's URL."""
+        return next((e.url for e in self.endpoints if e.kind == "websub"), None)
 
     @property
     def site_dir(self) -> Path:
@@ -166,12 +205,20 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         raise ConfigError(
             path, f"expected a list of 'atom', 'rss', 'json', got {output.formats!r}", "output.formats"
         )
+    if output.archives not in ("home", "all", "none"):
+        raise ConfigError(
+            path, f"expected 'home', 'all' or 'none', got {output.archives!r}", "output.archives"
+        )
     if not 1 <= output.items <= 1000:
         raise ConfigError(path, f"expected 1 to 1000 entries per feed, got {output.items}", "output.items")
     try:
         max_size = parse_size(raw.content.max_file_size)
     except ValueError as e:
         raise ConfigError(path, str(e), "content.max_file_size") from None
+    endpoints = tuple(_endpoint(e, i, path) for i, e in enumerate(raw.endpoint))
+    names = [e.name for e in endpoints]
+    if len(set(names)) != len(names):
+        raise ConfigError(path, f"endpoint names must be unique, got {names}", "endpoint.name")
     return Config(
         path=path.resolve(),
         site=Site(
@@ -187,4 +234,47 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         items=output.items,
         per_tag=output.per_tag,
         per_language=output.per_language,
+        archives=output.archives,
+        endpoints=endpoints,
+    )
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> int:
+    """``"90s"``, ``"15m"``, ``"6h"``, ``"2d"`` -> seconds."""
+    m = _DURATION.match(text)
+    if not m:
+        raise ValueError(f'expected a duration like "90s", "15m", "6h" or "2d", got {text!r}')
+    return int(m.group(1)) * _SECONDS[m.group(2)]
+
+
+def _endpoint(raw: EndpointSection, index: int, path: Path) -> Endpoint:
+    where = f"endpoint.{index}"
+    if raw.kind not in ENDPOINT_KINDS:
+        raise ConfigError(path, f"expected one of {', '.join(ENDPOINT_KINDS)}, got {raw.kind!r}",
+                          f"{where}.kind")
+    parts = urlsplit(raw.url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(path, f"expected an absolute URL, got {raw.url!r}", f"{where}.url")
+    if parts.scheme == "http" and not raw.allow_insecure:
+        raise ConfigError(
+            path, f"endpoint {raw.name!r}: http:// is refused; use https:// or set "
+            "allow_insecure = true", f"{where}.url",
+        )
+    unknown = sorted(set(raw.events) - set(EVENTS))
+    if unknown:
+        raise ConfigError(path, f"unknown events {unknown}; expected some of {list(EVENTS)}",
+                          f"{where}.events")
+    try:
+        max_age = parse_duration(raw.max_age)
+    except ValueError as e:
+        raise ConfigError(path, str(e), f"{where}.max_age") from None
+    return Endpoint(
+        name=raw.name, kind=raw.kind, url=raw.url, secret_env=raw.secret_env,
+        token_env=raw.token_env, events=tuple(raw.events), tags=tuple(raw.tags),
+        languages=tuple(raw.languages), allow_insecure=raw.allow_insecure,
+        max_attempts=raw.max_attempts, max_age_seconds=max_age,
     )

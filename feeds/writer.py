@@ -13,7 +13,9 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +34,7 @@ class WriteReport:
     removed: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     manifest: list[Output] = field(default_factory=list)  # rows to store
+    left_out: dict[str, str] = field(default_factory=dict)  # release path -> reason
 
 
 def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
@@ -58,9 +61,47 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False
 
 
+# (path, new manifest row or None, written?, failure reason or None)
+_Outcome = tuple[str, Output | None, bool, str | None]
+PARALLEL_THRESHOLD = 300
+_jobs: list[tuple[OutputFile, Output | None]] = []  # read by forked workers
+_out_dir = Path()
+_left_out: Callable[[], Mapping[str, str]] = dict  # releases the renderers had to leave out
+
+
+def _render_and_write(index: int) -> _Outcome:
+    f, known = _jobs[index]
+    target = _out_dir / f.path
+    try:
+        data = f.render()
+    except Exception as e:  # one bad file must not stop the others
+        return f.path, None, False, f"cannot render: {type(e).__name__}: {e}"
+    digest = hashlib.sha256(data).hexdigest()
+    row = Output(f.path, f.key, digest)
+    if known is not None and known.content_hash == digest and target.is_file():
+        return f.path, row, False, None
+    if known is None and _same_bytes(target, data):  # e.g. a state store made anew
+        return f.path, row, False, None
+    try:
+        atomic_write(target, data, durable=f.path.endswith(_DURABLE))
+    except OSError as e:
+        return f.path, None, False, f"cannot write {target}: {e.strerror}"
+    return f.path, row, True, None
+
+
+def _render_chunk(indices: range) -> tuple[list[_Outcome], dict[str, str]]:
+    return [_render_and_write(i) for i in indices], dict(_left_out())
+
+
 def write_outputs(
-    out_dir: Path, files: Iterable[OutputFile], manifest: Mapping[str, Output]
+    out_dir: Path, files: Iterable[OutputFile], manifest: Mapping[str, Output],
+    prepare: Callable[[list[OutputFile]], None] | None = None,
+    left_out: Callable[[], Mapping[str, str]] = dict,
 ) -> WriteReport:
+    """Render what changed and write it. ``prepare`` runs once on the files to render
+    (before any worker starts), to fill caches the workers then share; ``left_out`` says
+    which releases a renderer had to leave out, and why."""
+    global _jobs, _out_dir, _left_out
     report = WriteReport()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -69,32 +110,43 @@ def write_outputs(
     if not os.access(out_dir, os.W_OK):
         raise OutputError(out_dir, "the output folder is not writable")
     produced: set[str] = set()
+    todo: list[tuple[OutputFile, Output | None]] = []
     for f in files:
         produced.add(f.path)
-        target = out_dir / f.path
         known = manifest.get(f.path)
-        if known is not None and known.input_key == f.key and target.is_file():
+        if known is not None and known.input_key == f.key and (out_dir / f.path).is_file():
             report.unchanged += 1
-            continue
-        try:
-            data = f.render()
-        except Exception as e:  # one bad file must not stop the others
-            log.error("%s: cannot render: %s: %s", f.path, type(e).__name__, e)
-            report.failed.append((f.path, f"{type(e).__name__}: {e}"))
-            continue
-        digest = hashlib.sha256(data).hexdigest()
-        report.manifest.append(Output(f.path, f.key, digest))
-        if known is not None and known.content_hash == digest and target.is_file():
-            report.unchanged += 1
-            continue
-        if known is None and _same_bytes(target, data):  # e.g. a state store made anew
-            report.unchanged += 1
-            continue
-        try:
-            atomic_write(target, data, durable=f.path.endswith(_DURABLE))
-        except OSError as e:
-            raise OutputError(target, f"cannot write: {e.strerror}") from None
-        report.written.append(f.path)
+        else:
+            todo.append((f, known))
+    if prepare is not None and todo:
+        prepare([f for f, _ in todo])
+    _jobs, _out_dir, _left_out = todo, out_dir, left_out
+    try:
+        workers = min(os.cpu_count() or 1, 8)
+        if len(todo) < PARALLEL_THRESHOLD or workers < 2:
+            outcomes, leftovers = _render_chunk(range(len(todo)))
+        else:
+            step = max(1, len(todo) // (workers * 8))
+            chunks = [range(i, min(i + step, len(todo))) for i in range(0, len(todo), step)]
+            outcomes, leftovers = [], {}
+            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+                for chunk_outcomes, chunk_left in pool.map(_render_chunk, chunks):
+                    outcomes += chunk_outcomes
+                    leftovers.update(chunk_left)
+        report.left_out = leftovers
+        for path, row, written, failure in outcomes:
+            if failure is not None:
+                log.error("%s: %s", path, failure)
+                report.failed.append((path, failure))
+                continue
+            assert row is not None
+            report.manifest.append(row)
+            if written:
+                report.written.append(path)
+            else:
+                report.unchanged += 1
+    finally:
+        _jobs, _out_dir, _left_out = [], Path(), dict
     for stale in sorted(set(manifest) - produced):
         with contextlib.suppress(FileNotFoundError):
             (out_dir / stale).unlink()

@@ -209,3 +209,43 @@ def test_build_command_prints_a_summary(full_site: Path, feeds_cli: Run) -> None
     again = feeds_cli("build", cwd=full_site)
     assert "up to date" in again.stdout
     assert os.path.exists(full_site / "public" / "feed.xsl")
+
+
+def test_hub_and_self_links_when_a_websub_hub_is_configured(site: Path) -> None:
+    cfg = site / "config.toml"
+    cfg.write_text(cfg.read_text() + '[[endpoint]]\nname = "hub"\nkind = "websub"\n'
+                   'url = "https://hub.example.net/"\n', encoding="utf-8")
+    (site / "content" / "a.md").write_text("---\ntitle: A\ntags: [x]\n---\n\nBern – Body.\n", encoding="utf-8")
+    _build(site)
+    atom = feedparser.parse(str(site / "public" / "tags" / "x.atom"))
+    links = {link.rel: link.href for link in atom.feed.links}
+    assert links["hub"] == "https://hub.example.net/"
+    assert links["self"] == "https://news.example.org/tags/x.atom"
+    rss = (site / "public" / "feed.rss").read_text(encoding="utf-8")
+    assert '<atom:link rel="hub" href="https://hub.example.net/"/>' in rss
+    assert json.loads((site / "public" / "feed.json").read_text())["hubs"] == [
+        {"type": "WebSub", "url": "https://hub.example.net/"}]
+
+
+def test_a_release_that_cannot_be_rendered_is_left_out_and_named(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import feeds.render.feeds as render
+
+    for name in ("good", "bad"):
+        (site / "content" / f"{name}.md").write_text(
+            f"---\ntitle: {name} news\n---\n\nBern – Body.\n", encoding="utf-8")
+    real = render._atom_entry
+
+    def flaky(entry, *args):  # type: ignore[no-untyped-def]
+        if entry.release.path == "bad.md":
+            raise ValueError("cannot encode this")
+        return real(entry, *args)
+
+    monkeypatch.setattr(render, "_atom_entry", flaky)
+    report = _build(site)
+    assert [str(p) for p in report.problems if p.severity == "error"] == [
+        "bad.md: error: left out of the feeds: cannot render: ValueError: cannot encode this"]
+    atom = (site / "public" / "feed.atom").read_text(encoding="utf-8")
+    assert "good news" in atom and "bad news" not in atom
+    assert "bad news" in (site / "public" / "feed.rss").read_text(encoding="utf-8")

@@ -96,7 +96,7 @@ def _hint(languages: Sequence[str]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8192)
 def _dateparser_date(text: str, languages: tuple[str, ...]) -> date | None:
-    import dateparser  # type: ignore[import-untyped]  # slow import, needed only here
+    import dateparser  # slow to import; only dates in other languages need it
 
     tries: list[list[str]] = []
     if languages:
@@ -279,7 +279,8 @@ _TIME_RX = re.compile(
 _EMBARGO_LABEL = re.compile(
     r"^[\s*_#>]*(?:(?:strictly|strict)\s+)?(?:under\s+)?(?:embargo(?:ed)?|sperrfrist|sous\s+embargo"
     r"|not\s+for\s+(?:release|publication|distribution)|hold\s+for\s+release"
-    r"|for\s+release|sperrfrist)\b[\s:,\-–—]*(?:(?:until|till|to|bis|jusqu'?(?:au|à)|hasta"
+    r"|for\s+release|sperrfrist|حظر\s+النشر|محظور\s+النشر)\b[\s:,\-–—]*(?:(?:until|till|to|bis"
+    r"|jusqu'?(?:au|à)|hasta|حتى"
     r"|before|after|at|le|el|el\s+día)\b[\s:,]*)?",
     re.IGNORECASE,
 )
@@ -379,10 +380,7 @@ def _time_of(m: re.Match[str]) -> time | None:
         hour, minute = int(m.group("h12")), int(m.group("m12") or 0)
         if not 1 <= hour <= 12:
             return None
-        if m.group("ampm").lower() == "p":
-            hour = hour % 12 + 12
-        else:
-            hour = hour % 12
+        hour = hour % 12 + (12 if m.group("ampm").lower() == "p" else 0)
         return time(hour, minute)
     hour = int(m.group("h24"))
     minute = int(m.group("m24") or m.group("mh") or 0)

@@ -14,10 +14,11 @@ The body runs from there to the first paragraph that opens the back matter (an e
 after that is back matter and never body. Each marker is a table of phrases in several
 languages, compiled once into a few regexes, so a new wire or language is a new row.
 
-Speed: every regex is compiled at module level and anchored or bounded, the body is scanned
-once with one combined regex per paragraph, and the expensive parts (dates in other
-languages, contact parsing) only ever see a few short lines. Nothing is quadratic in the
-length of the text.
+Speed: every regex is compiled at module level and anchored or bounded; a body paragraph
+costs a dict lookup of its first word (only the few words that can open back matter go on to
+a regex); the expensive parts (dates in other languages, contact parsing) only ever see a few
+short lines. Nothing is quadratic in the length of the text, and an absurd file (a million
+one-character lines) is read up to ``MAX_PARAGRAPHS`` and kept as one block after that.
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ class TextReading:
     warnings: tuple[tuple[int | None, str], ...]  # (line, message) for a press officer
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # --- paragraphs -------------------------------------------------------------------------
 
 _S = r"[ \t\u00a0]"
@@ -65,7 +70,6 @@ _SETEXT = re.compile(r"=+|-+")
 _FENCE = re.compile(r"```|~~~")
 _RUN_OF_SPACES = re.compile(r"[ \t\u00a0]{2,}")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _WS = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
 _MARKUP_FIRST = frozenset("#-*_=+>|•·▪◦‣●")
@@ -328,7 +332,8 @@ _DATE_LEFTOVER = re.compile(
 _EMBARGO = re.compile(
     r"[\s*_#>\[(]*(?:(?:strictly\s+)?under\s+embargo|(?:strictly\s+)?embargo(?:ed)?\b"
     r"|sperrfrist|sous\s+embargo|embargo\s+hasta|not\s+for\s+(?:release|publication"
-    r"|distribution|broadcast)\s+(?:until|before)|hold\s+for\s+release|embargot)",
+    r"|distribution|broadcast)\s+(?:until|before)|hold\s+for\s+release|embargot"
+    r"|for\s+release\s*(?::|at|on|after)\s*(?!immediately|now)|حظر\s+النشر|محظور\s+النشر)",
     re.IGNORECASE,
 )
 _CAPTION = re.compile(
@@ -341,10 +346,11 @@ _CREDIT_ONLY = re.compile(r"(?:©|\(c\)|Copyright)\s*(?P<credit>[^\n]{1,80}?)[\s
 
 _END_MARK = re.compile(
     r"#[ \t]*#[ \t]*#(?:[ \t]*#)*|[-–—][ \t]*30[ \t]*[-–—]|[-–—]?[ \t]*(?:ENDS?|FIN|SLUT|ENDE"
-    r"|انتهى)[ \t]*[-–—]?|\*{1,3}[ \t]*ENDS?[ \t]*\*{1,3}|\((?:ENDS?|FIN)\)\.?|ENDS?\.|-?xxx-?",
+    r"|انتهى)[ \t]*[-–—]?|\*{1,3}[ \t]*ENDS?[ \t]*\*{1,3}|\((?:ENDS?|FIN)\)\.?|ENDS?\.|-?xxx-?"
+    r"|[-–—][ \t]*#{3}[ \t]*[-–—]|\*\*#{3}\*\*",
     re.IGNORECASE,
 )
-_SOURCE_END = re.compile(r"(?-i:SOURCE|Source)\s*:\s*\S.{0,120}")
+_SOURCE_END = re.compile(r"SOURCE(?:\s*:\s*|\s+)\S.{0,120}")
 
 _CONTACT_WORD = (
     r"(?:contacts?|contactos?|contatti|contatto|kontakt(?:e|er|person(?:er)?)?"
@@ -386,7 +392,7 @@ _BRANCHES: dict[str, str] = {
     # "About X", "Acerca de X", "À propos de X": heading alone or inline with the text
     "about": r"(?:about|acerca\s+de(?:l)?|[àa]\s+propos\s+(?:de|d['’]|du|des)|informazioni\s+su"
     r"|نبذة\s+عن)[ \t]*(?:(?:the|la|le|les|el|los|las|l['’]|die|der|das|d['’])[ \t]*)?"
-    r"(?=(?-i:[A-Z0-9ÀÁÂÄÅÇÉÈÊËÍÎÑÓÔÖÚÜ])|[\u0600-\u06ff])",
+    r"(?=(?-i:[A-ZÀÁÂÄÅÇÉÈÊËÍÎÑÓÔÖÚÜ])|[\u0600-\u06ff])",
     "about_weak": r"(?:om|over|sobre|[üu]ber|حول|عن)[ \t]+(?:(?:the|la|el|die|der|das)[ \t]+)?"
     r"(?=(?-i:[A-Z])|[\u0600-\u06ff])",
     # "Notes to editors", "Notes aux rédactions", "Not till redaktionen"
@@ -453,8 +459,8 @@ def _routes() -> dict[str, re.Pattern[str]]:
             by_word[word] += [n for n in names if n not in by_word[word]]
     compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
     out: dict[str, re.Pattern[str]] = {}
-    for word, names in by_word.items():
-        key = tuple(names)
+    for word, branch_names in by_word.items():
+        key = tuple(branch_names)
         if key not in compiled:
             compiled[key] = _union(key)
         out[word] = compiled[key]
@@ -462,6 +468,13 @@ def _routes() -> dict[str, re.Pattern[str]]:
 
 
 _ROUTES = _routes()
+_ABOUT_LABEL = re.compile(
+    r"(?:about|acerca\s+de(?:l)?|[àa]\s+propos\s+(?:de|d['’]|du|des)|informazioni\s+su|om|over"
+    r"|sobre|[üu]ber|نبذة\s+عن|حول|عن)[ \t]+(?:(?:the|la|le|les|el|los|las|l['’]|die|der|das"
+    r"|d['’])[ \t]*)?",
+    re.IGNORECASE,
+)
+_ABOUT_NAME_END = re.compile(r":|\.\s|\s(?:is|est|es|ist|är)\s|\n")
 _ROUTE_CONTACT = _union(("contact_glued", "contact_colon", "contact_heading"))
 _ROUTE_AFTER = _union(("contact_after",))
 # A paragraph starting "For …" is a contact label only if one of these is near its start.
@@ -492,13 +505,13 @@ def _upper_class() -> str:
 
 _UPPER = _upper_class()
 _CITY_WORD = rf"{_UPPER}[\w'’.\-]*+"
-_CONNECTORS = frozenset(
-    "and et y e und och og en de del di da do du des la le les los las el al sur upon on am an im "
-    "bei & of".split()
+_CONNECTORS = _words(
+"and et y e und och og en de del di da do du des la le les los las el al sur upon on am an im "
+    "bei & of"
 )
 _CONN = "(?:" + "|".join(re.escape(c) for c in sorted(_CONNECTORS, key=len, reverse=True)) + ")"
 _CITY = rf"{_CITY_WORD}(?:{_S}(?:{_CONN}{_S})?{_CITY_WORD}){{0,4}}"
-_REGION = rf",{_S}*[^\W\d_][\w'’. ]{{0,30}}?"
+_REGION = rf",{_S}*{_UPPER}(?:[^\W\d_]|['’. ]){{0,30}}?"
 _DASH = rf"(?:{_S}*(?:--|[–—―]){_S}*|{_S}+-{_S}+|{_S}*-{_S}*(?=\()|(?<=\))-{_S}*)"
 _WEEKDAY = (
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun|lunes|martes"
@@ -555,21 +568,21 @@ _FILLER_PHRASES = tuple(
         "correo electrónico",
     )
 )
-_FILLER_WORDS = frozenset(
-    "email e-mail mail courriel correo e-post tel tél telephone téléphone teléfono telefon "
-    "phone ph mobile mob cell cellular handy móvil movil fax web website".split()
+_FILLER_WORDS = _words(
+"email e-mail mail courriel correo e-post tel tél telephone téléphone teléfono telefon "
+    "phone ph mobile mob cell cellular handy móvil movil fax web website"
 )
-_LEAD_DROP = _FILLER_WORDS | frozenset("and et y und och with con avec mit med".split())
-_TRAIL_DROP = _FILLER_WORDS | frozenset(
-    "on at via au en al på pa unter bei by or ou and et y und och from for".split()
+_LEAD_DROP = _FILLER_WORDS | _words("and et y und och with con avec mit med")
+_TRAIL_DROP = _FILLER_WORDS | _words(
+"on at via au en al på pa unter bei by or ou and et y und och from for"
 )
 _DASHES = frozenset(["-", "–", "—", "|", "•", "·"])
-_ORG_WORDS = frozenset(
-    "Inc LLC L.L.C Ltd Limited GmbH AG SA SAS SARL BV NV AB ASA Oy plc PLC Corp Corporation "
+_ORG_WORDS = _words(
+"Inc LLC L.L.C Ltd Limited GmbH AG SA SAS SARL BV NV AB ASA Oy plc PLC Corp Corporation "
     "Company Co Group Partners Association Foundation Agency Communications Institute "
     "University Council Ministry Department Bank Capital Holdings Society Network Trust Fund "
     "Federation Organisation Organization Stiftelse Stiftung Fondation Fundación Fundacion "
-    "Asociación Asociacion Verband Associates Consulting Media PR".split()
+    "Asociación Asociacion Verband Associates Consulting Media PR"
 )
 _GLUED = re.compile(r"[a-z][A-Z]")
 _WORD_START = re.compile(r"(?<![\w'’])\w|(?<=[a-z])[A-Z]")
@@ -581,8 +594,8 @@ _JUNK_NAMES = frozenset(
 
 # --- headless boilerplate: "UGI Utilities, Inc. is a natural gas and electric utility …" ---
 _BOILERPLATE = re.compile(
-    r"(?:(?:[^.!?\"“”«»]|\.(?!\s+[A-Z])){0,80},\s+)?(?:the\s+)?(?-i:[A-Z])"
-    r"(?:[^.!?\"“”«»]|\.(?!\s+(?-i:[A-Z]))){0,120}?"
+    r"(?:(?:[^.!?\"“”«»]|\.(?!\s+[A-Z])){0,80},\s+)?(?P<subject>(?:the\s+)?(?-i:[A-Z])"
+    r"(?:[^.!?\"“”«»]|\.(?!\s+(?-i:[A-Z]))){0,120}?)"
     r"\s(?:is|are|est|es|ist|är|er|is\s+een|é)\s+(?:a|an|the|one\s+of|une?|una?|uno|ein(?:e)?"
     r"|en|ett|een|um|uma|la|le|el)\s[^.!?]{0,200}?"
     r"\b(?:company|companies|organi[sz]ations?|nonprofit|non-profit|not-for-profit|501\(c\)"
@@ -593,7 +606,19 @@ _BOILERPLATE = re.compile(
     r"|stiftelse|myndighet|organisatie|bedrijf)\b",
     re.IGNORECASE,
 )
+_MORE_INFO = re.compile(
+    r"(?:for\s+(?:more|further)\s+(?:information|details)|(?:more|further)\s+information"
+    r"|pour\s+(?:plus\s+d['’]informations?|en\s+savoir\s+plus|tout\s+renseignement)"
+    r"|renseignements|para\s+(?:m[áa]s|mayor)\s+informaci[óo]n|m[áa]s\s+informaci[óo]n"
+    r"|(?:f[üu]r\s+)?weitere\s+informationen|(?:f[öo]r\s+)?mer\s+information"
+    r"|لمزيد\s+من\s+المعلومات|للمزيد\s+من\s+المعلومات)\s*[:：]?",
+    re.IGNORECASE,
+)
 _QUOTES = re.compile(r"[\"“”«»„]")
+_PRONOUNS = _words(
+    "it this that these those he she they we our its there here each every both all such "
+    "il elle ils elles ce cette cela es esto esta este ello er sie es das dies den det detta"
+)
 
 _FRONT_MATTER_LINE = re.compile(r"[A-Za-z_][\w.-]{0,40}[ \t]*[:=](?:[ \t]|$)|-[ \t]")
 
@@ -622,7 +647,18 @@ def _is_end_mark(text: str) -> bool:
 
 
 def _is_source_end(text: str) -> bool:
-    return len(text) <= 150 and text[:1] in "sS" and _SOURCE_END.fullmatch(text) is not None
+    """A wire's closing "SOURCE: Acme Corp" / "SOURCE Acme Corp" line (capitals only)."""
+    return len(text) <= 150 and _SOURCE_END.fullmatch(text) is not None
+
+
+def _unmark(text: str) -> str:
+    """Text without the Markdown marks that may wrap a label ("## About X", "**Contact:**")."""
+    if text[:1] in "#*_>":
+        text = text.lstrip("#*_> \t")
+    head = text[:160]
+    if "**" in head or "__" in head:
+        text = text.replace("**", "").replace("__", "")
+    return text
 
 
 def _upper_first(text: str) -> bool:
@@ -658,24 +694,27 @@ def _has_dateline_sign(head: str) -> bool:
 
 
 def _match_dateline(text: str) -> _Dateline | None:
-    head = text[:300]
-    if not _has_dateline_sign(head[:200]):
+    if not _has_dateline_sign(text[:200]):
         return None
+    text = _unmark(text)  # "**LONDON, 15 October 2024** – …"
+    head = text[:300]
     m = _DATELINE_WIRE_ONLY.match(head)
     if m:
         raw = m.group(0).strip()
-        return _Dateline(raw, None, None, True, m.end() >= len(text.rstrip()))
+        return _Dateline(raw, None, None, True, m.end() >= len(text))
     m = _DATELINE_INVERTED.match(head)
     if m and _city_ok(m.group("city")):
         return _Dateline(
             m.group(0).strip(), m.group("city").strip(), m.group("date"), True,
-            m.end() >= len(text.rstrip()),
+            m.end() >= len(text),
         )
     m = _DATELINE.match(head)
     if m is None or not _city_ok(m.group("city")):
         return None
-    standalone = not m.group("tail").strip() or m.end() >= len(text.rstrip())
+    standalone = not m.group("tail").strip() or m.end() >= len(text)
     date_text, wire = m.group("date"), m.group("wire")
+    if date_text is None and wire is not None and find_text_date(wire) is not None:
+        date_text = wire.strip("()/ ")  # "AUSTIN, Texas (March 5, 2025) –"
     if standalone and not date_text:
         return None  # "Canada", "Burlington, ON": a place, not a dateline
     if m.group("tail").strip() == "" and m.end() < len(text):
@@ -750,6 +789,7 @@ def _back_kind(p: _Para) -> str | None:
         return None
     if len(text) <= 24 and _is_end_mark(text):
         return "end"
+    text = _unmark(text)
     if text.startswith("SOURCE") and _is_source_end(text):
         return "source"
     word = _first_word(text)
@@ -762,9 +802,9 @@ def _back_kind(p: _Para) -> str | None:
             rx = None
     if rx is not None and word == "the" and not text[:9].lower().startswith("the post"):
         rx = None
-    kind = _back_matter_kind(p, rx) if rx is not None else None
+    kind = _back_matter_kind(text, p.kind, rx) if rx is not None else None
     if kind is None and len(text) <= 120 and text.endswith((":", "：")):
-        kind = _back_matter_kind(p, _ROUTE_AFTER)
+        kind = _back_matter_kind(text, p.kind, _ROUTE_AFTER)
     if kind is not None:
         return kind
     if len(text) < 1500 and "necessarily" in text and _NECESSARILY.search(text, 0, 600):
@@ -787,8 +827,7 @@ def _may_be_caption(text: str) -> bool:
     return any(key in near for key in _CAPTION_KEYS)
 
 
-def _back_matter_kind(p: _Para, rx: re.Pattern[str] = _BACK_MATTER) -> str | None:
-    text = p.text
+def _back_matter_kind(text: str, para_kind: str, rx: re.Pattern[str]) -> str | None:
     m = rx.match(text)
     if m is not None:
         kind = m.lastgroup
@@ -798,31 +837,51 @@ def _back_matter_kind(p: _Para, rx: re.Pattern[str] = _BACK_MATTER) -> str | Non
             if not (len(text) <= 100 and not _ends_sentence(text)) and not inline_colon:
                 return None
             kind = "about"
-        if kind == "about" and len(text) > 150 and p.kind != "heading":
-            # inline "About X: …" / "Acerca de X. …": the name must come first, capitalised
-            if not _upper_first(text[m.end():]) and not text[m.end():][:1].isdigit():
-                return None
+        if (  # inline "About X: …" / "Acerca de X. …": the name must come first, capitalised
+            kind == "about" and len(text) > 150 and para_kind != "heading"
+            and not _upper_first(text[m.end():])
+        ):
+            return None
         if kind == "contact_after":
             org = m.group("contact_org2") or ""
             if len(org.split()) > 8:
                 return None
-        if kind == "note" and p.kind == "list":
+        if kind == "note" and para_kind == "list":
             return None
         return kind
     return None
 
 
+def _about_name(text: str) -> str | None:
+    """"About the Canadian Recreational Vehicle Association" -> the name after the label."""
+    m = _ABOUT_LABEL.match(_unmark(text))
+    if m is None:
+        return None
+    name = _ABOUT_NAME_END.split(_unmark(text)[m.end():m.end() + 120], 1)[0].strip(" .:–—-")
+    return name if name and _upper_first(name) and len(name) <= 80 else None
+
+
 def _is_boilerplate(text: str) -> bool:
+    """"UGI Utilities, Inc. is a natural gas and electric utility …": a named organisation
+    described in the present tense, with no quote, as the last paragraph of a release."""
     if len(text) < 80:
         return False
     m = _BOILERPLATE.match(text[:500])
-    return m is not None and not _QUOTES.search(text, 0, m.end())
+    if m is None or _QUOTES.search(text, 0, m.end()):
+        return False
+    words = m.group("subject").split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    return bool(words) and words[0][:1].isupper() and words[0].lower() not in _PRONOUNS
 
 
 # --- contacts ---------------------------------------------------------------------------
 
 class _Contact:
-    __slots__ = ("email", "explicit", "line", "name", "org", "phone", "placeholder", "title")
+    __slots__ = (
+        "email", "explicit", "line", "name", "org", "org_inferred", "phone", "placeholder",
+        "title",
+    )
 
     def __init__(self, line: int | None) -> None:
         self.name: str | None = None
@@ -832,6 +891,7 @@ class _Contact:
         self.title: str | None = None
         self.placeholder = False  # "Email" link text whose address the export dropped
         self.explicit = False  # named right after a "please contact" label
+        self.org_inferred = False  # the org is that of the About section the line sits in
         self.line = line
 
     def has_means(self) -> bool:
@@ -908,6 +968,8 @@ def _strip_words(words: list[str]) -> list[str]:
 def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_Contact]:
     """People, organisations, e-mails and phones in one contact line."""
     text = text[:2000]
+    if "*" in text or "__" in text:
+        text = text.replace("**", " ").replace("__", " ").replace("*", " ")
     if "\u00a0" in text or "\u202f" in text:
         text = text.replace("\u00a0", " ").replace("\u202f", " ")
     segments = _OR_SPLIT.split(text) if " o" in text or " e" in text or "أو" in text else [text]
@@ -949,7 +1011,10 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
         for piece in pieces:
             if not piece:
                 continue
-            if c.name is None and c.org is None and _name_ok(piece, min_words):
+            if c.name is None and c.title is None and _JOB_TITLE.match(piece) \
+                    and not c.has_means() and len(pieces) == 1:
+                c.title = piece  # "Press secretary to the minister": a line of its own
+            elif c.name is None and c.org is None and _name_ok(piece, min_words):
                 person, org = (piece, None) if c.has_means() else _split_person_org(piece)
                 if person is not None:
                     person, title = _split_title(person)
@@ -959,7 +1024,7 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
                 c.title = piece
             elif c.org is None and _name_ok(piece, 1):
                 c.org = piece
-        if not (c.name or c.has_means() or c.org):
+        if not (c.name or c.has_means() or c.org or c.title):
             if out and c.placeholder:
                 out[-1].placeholder = True
             continue
@@ -1008,6 +1073,10 @@ class _Contacts:
             return
         for part in _parse_contact_text(text, line, inline=inline):
             cur = self.current
+            if part.title and not (part.name or part.has_means() or part.org):
+                if cur is not None and cur.title is None:
+                    cur.title = part.title
+                continue
             if part.name:
                 if cur is not None and cur.name is None and not cur.has_means() and cur.org:
                     cur.name, cur.title = part.name, cur.title or part.title
@@ -1071,7 +1140,8 @@ class _Contacts:
             if target is not None:
                 target.email = target.email or c.email
                 target.phone = target.phone or c.phone
-                target.org = target.org or c.org
+                if c.org and (target.org is None or (target.org_inferred and not c.org_inferred)):
+                    target.org, target.org_inferred = c.org, c.org_inferred
                 target.title = target.title or c.title
                 target.placeholder = target.placeholder and not c.email
                 continue
@@ -1088,14 +1158,15 @@ class _Contacts:
         return contacts, merged
 
 
-def _label_rest(p: _Para, m: re.Match[str] | None, kind: str) -> tuple[str, str | None]:
+def _label_rest(text: str, m: re.Match[str] | None, kind: str) -> tuple[str, str | None]:
     """The text after a contact label, and an organisation the label names."""
-    text = p.text
     if m is None:
         return text, None
     org: str | None = None
     if kind == "contact_colon" and m.group("contact_org"):
         org = m.group("contact_org").strip() or None
+        if org is not None and not _upper_first(org):
+            org = None  # "Contacto para medios:" names no organisation
     elif kind == "contact_after":
         org = (m.group("contact_org2") or "").strip() or None
     return text[m.end():], org
@@ -1136,8 +1207,10 @@ class _Reader:
         text = p.text
         if p.kind == "hr":
             return "hr"
-        if p.kind in ("list", "code", "table"):
+        if p.kind in ("list", "code", "table", "rest"):
             return None
+        if len(text) <= 24 and _is_end_mark(text):
+            return "stray-end"  # an end mark before the text: nothing to end yet
         if len(text) <= 300 and _EMBARGO.match(text):
             return "embargo"
         if len(text) > 200:
@@ -1156,9 +1229,13 @@ class _Reader:
             return "date"
         if m and _date_line(text[m.end():], self.languages) is not None:
             return "date"  # "Press release 5 March 2024"
-        if _BREADCRUMB.match(text) and not _ends_sentence(text) and len(text) <= 160 \
-                and (" > " in text or " › " in text or " » " in text or " | " in text
-                     or text.lower().startswith(("home", "start", "accueil", "inicio", "hem"))):
+        if (
+            len(text) <= 160
+            and (" > " in text or " › " in text or " » " in text or " | " in text
+                 or text[:8].lower().startswith(("home", "start", "accueil", "inicio", "hem")))
+            and not _ends_sentence(text)
+            and _BREADCRUMB.match(text)
+        ):
             return "breadcrumb"
         return None
 
@@ -1190,9 +1267,8 @@ class _Reader:
             day = _date_line(rest, self.languages) if rest else None
             if day and self.loose_date is None:
                 self.loose_date = day
-        elif kind == "wire":
-            if self.wire_line is None:
-                self.wire_line = self.wire_match(text)
+        elif kind == "wire" and self.wire_line is None:
+            self.wire_line = self.wire_match(text)
 
     def take_embargo(self, p: _Para) -> None:
         reading = read_embargo(p.text, self.languages, default_tz=self.default_tz)
@@ -1238,17 +1314,25 @@ class _Reader:
         paras, n = self.paras, len(self.paras)
         i = self.skip_front_matter(start)
         while i < n and i - start < 40:
-            kind = self.front_kind(paras[i])
+            p = paras[i]
+            kind = self.front_kind(p)
             if kind is None:
-                break
-            self.take_front(paras[i], kind)
+                back = _back_kind(p) if p.kind in ("", "heading") else None
+                if back is None or not back.startswith("contact"):
+                    break
+                # a media contact at the very top, as US releases have it
+                self.take_contact(p, inline_first=True)
+                i += 1
+                while i < n and self.in_contact_block(i):
+                    self.contacts.add_line(paras[i].text, paras[i].line, inline=False)
+                    i += 1
+                continue
+            self.take_front(p, kind)
             i += 1
         if i >= n:
             return i
         p = paras[i]
         if p.kind == "heading":
-            if _is_end_mark(_clean_inline(p.text, False)) or _is_end_mark(p.text):
-                return i
             title = _clean_inline(p.text, self.markdown)
             if title:
                 self.title, self.title_line = title, p.line
@@ -1285,9 +1369,11 @@ class _Reader:
         for i in range(start, min(n, start + 16)):
             p = paras[i]
             kind = self.front_kind(p)
-            if kind is None and p.kind not in ("list", "heading", "code", "table", "quote"):
-                if len(p.text) <= 400 and _may_be_caption(p.text) and _caption(p.text) is not None:
-                    kind = "caption"
+            if (
+                kind is None and p.kind not in ("list", "heading", "code", "table", "quote")
+                and len(p.text) <= 400 and _may_be_caption(p.text) and _caption(p.text) is not None
+            ):
+                kind = "caption"
             if kind is None:
                 back = _back_kind(p)
                 if back is not None and back.startswith("contact"):
@@ -1309,7 +1395,7 @@ class _Reader:
                 window.append((i, "dateline", dl))
                 if not dl.standalone:
                     break
-            elif dl is not None:
+            elif dl is not None and _long_enough(p.text):
                 window.append((i, "weak", dl))
                 narrative += 1
             elif _subtitle_like(p):
@@ -1373,6 +1459,31 @@ class _Reader:
     def dateline_found(window: list[tuple[int, str, _Dateline | None]]) -> bool:
         return any(kind == "dateline" for _, kind, _ in window)
 
+    def more_info_heading(self, k: int) -> bool:
+        """"For more information:" alone, then a name, phone or e-mail: a contact heading."""
+        p = self.paras[k]
+        if len(p.text) > 60 or p.kind not in ("", "heading"):
+            return False
+        if not _MORE_INFO.fullmatch(_unmark(p.text).rstrip(" .")):
+            return False
+        for q in self.paras[k + 1: k + 4]:
+            if self.contact_info_like(q):
+                return True
+            if not q.soft and len(q.text) > 80:
+                return False
+        return False
+
+    def in_contact_block(self, i: int) -> bool:
+        """Paragraph ``i`` goes on the contact block above it (a name, a phone, an e-mail)."""
+        paras = self.paras
+        p = paras[i]
+        if p.kind or self.front_kind(p) is not None:
+            return False
+        if self.contact_info_like(p):
+            return True
+        nxt = paras[i + 1] if i + 1 < len(paras) else None
+        return p.soft and nxt is not None and nxt.soft and self.contact_info_like(nxt)
+
     @staticmethod
     def contact_info_like(p: _Para) -> bool:
         return len(p.text) <= 200 and ("@" in p.text or bool(_phones(p.text)))
@@ -1385,6 +1496,8 @@ class _Reader:
         while k < n:
             p = paras[k]
             kind = _back_kind(p) if k > lead else None
+            if kind is None and k > lead and self.more_info_heading(k):
+                break
             if kind is None:
                 self.body.append(p)
                 k += 1
@@ -1421,6 +1534,10 @@ class _Reader:
             p = paras[k]
             k += 1
             kind = _back_kind(p)
+            if kind is None and self.more_info_heading(k - 1):
+                self.contacts.start_section()
+                state = "contact"
+                continue
             if kind == "end" or kind == "source":
                 if self.end_mark is None:
                     self.end_mark = p.text.strip()
@@ -1437,7 +1554,14 @@ class _Reader:
             if kind == "junk":
                 continue
             if kind is not None and kind.startswith("contact"):
+                # a contact line inside "About X" is X's press contact
+                about_org = _about_name(self.about[-1][0]) if state == "about" else None
+                before = len(self.contacts.items)
                 self.take_contact(p, inline_first=True)
+                if about_org:
+                    for c in self.contacts.items[before:]:
+                        if c.org is None:
+                            c.org, c.org_inferred = about_org, True
                 state = "contact"
                 continue
             if kind == "about":
@@ -1457,12 +1581,11 @@ class _Reader:
                 self.about[-1].append(p.text)
             elif state == "notes":
                 self.notes[-1].append(p.text)
-            elif state == "contact":
-                if p.kind in ("", "heading"):
-                    self.contacts.add_line(p.text, p.line, inline=False)
+            elif state == "contact" and p.kind in ("", "heading"):
+                self.contacts.add_line(p.text, p.line, inline=False)
 
     def take_contact(self, p: _Para, *, inline_first: bool) -> None:
-        text = p.text
+        text = _unmark(p.text)
         m = _BACK_MATTER.match(text)
         kind = m.lastgroup if m else None
         if kind in ("contact_org", "contact_org2"):
@@ -1470,7 +1593,7 @@ class _Reader:
         if m is None or kind is None or not kind.startswith("contact"):
             self.contacts.add_line(text, p.line, inline=False)
             return
-        rest, org = _label_rest(p, m, kind)
+        rest, org = _label_rest(text, m, kind)
         self.contacts.start_section(org if kind == "contact_after" else None)
         rest = rest.strip()
         if not rest:

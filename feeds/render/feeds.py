@@ -122,32 +122,53 @@ class EntryCache:
     default_author: str
     _atom: dict[tuple[Any, ...], bytes] = field(default_factory=dict)
     _rss: dict[tuple[Any, ...], bytes] = field(default_factory=dict)
-    _json: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
+    _json: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)  # release path -> why it was left out
 
     @staticmethod
     def _key(entry: Entry) -> tuple[Any, ...]:
         r = entry.release
         return (r.id, r.content_hash, entry.url, entry.published, entry.updated, r.language)
 
+    def _failed(self, entry: Entry, error: Exception) -> None:
+        self.failures[entry.release.path] = f"cannot render: {type(error).__name__}: {error}"
+
     def atom(self, entry: Entry, feed_language: str) -> bytes:
+        """The entry's XML, or b"" when it cannot be rendered (it is then left out)."""
         key = (*self._key(entry), feed_language)
         cached = self._atom.get(key)
         if cached is None:
-            cached = self._atom[key] = _atom_entry(entry, feed_language, self.default_author)
+            try:
+                cached = _atom_entry(entry, feed_language, self.default_author)
+            except Exception as e:  # one release must not take a feed down with it
+                self._failed(entry, e)
+                cached = b""
+            self._atom[key] = cached
         return cached
 
     def rss(self, entry: Entry) -> bytes:
         key = self._key(entry)
         cached = self._rss.get(key)
         if cached is None:
-            cached = self._rss[key] = _rss_item(entry, self.default_author)
+            try:
+                cached = _rss_item(entry, self.default_author)
+            except Exception as e:
+                self._failed(entry, e)
+                cached = b""
+            self._rss[key] = cached
         return cached
 
-    def json(self, entry: Entry) -> dict[str, Any]:
+    def json(self, entry: Entry) -> str:
         key = self._key(entry)
         cached = self._json.get(key)
         if cached is None:
-            cached = self._json[key] = _json_item(entry, self.default_author)
+            try:
+                item = _json_item(entry, self.default_author)
+                cached = json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+            except Exception as e:
+                self._failed(entry, e)
+                cached = ""
+            self._json[key] = cached
         return cached
 
 
@@ -388,5 +409,6 @@ def json_feed(doc: FeedDoc, cache: EntryCache, next_url: str | None = None) -> b
         feed["next_url"] = next_url
     if doc.links.hub:
         feed["hubs"] = [{"type": "WebSub", "url": doc.links.hub}]
-    feed["items"] = [cache.json(i) for i in doc.items if isinstance(i, Entry)]
-    return (json.dumps(feed, ensure_ascii=False, indent=1) + "\n").encode()
+    head = json.dumps(feed, ensure_ascii=False, indent=1)[:-2]  # without the closing "\n}"
+    items = ",\n  ".join(j for i in doc.items if isinstance(i, Entry) if (j := cache.json(i)))
+    return f'{head},\n "items": [\n  {items}\n ]\n}}\n'.encode()

@@ -8,6 +8,9 @@ last time, so an edit renders only the files that contain the edited release.
 from __future__ import annotations
 
 import hashlib
+import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +22,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from feeds.config import Config
 from feeds.intake.identity import slugify
-from feeds.model import Release
+from feeds.intake.markup import body_html
+from feeds.model import BodyFormat, Release
 from feeds.plan import Plan
 from feeds.render.feeds import (
     MEDIA_TYPES,
@@ -157,7 +161,9 @@ class SiteBuilder:
         ascending = items[::-1]
         # RFC 5005: complete chunks of `items` entries, oldest first, become archive
         # documents that never change again; the subscription feed holds the newest ones.
-        archives = (len(items) - 1) // n if items else 0
+        archived = self.config.archives == "all" or (
+            self.config.archives == "home" and spec.base == "feed")
+        archives = (len(items) - 1) // n if items and archived else 0
         pages: list[tuple[str, Sequence[Item], int]] = [(spec.base, items[:n], 0)]
         for j in range(1, archives + 1):
             chunk = ascending[(j - 1) * n: j * n][::-1]
@@ -260,12 +266,34 @@ class SiteBuilder:
         )
         return html.encode()
 
+    def prepare(self, todo: list[OutputFile]) -> None:
+        """Render every body to HTML once, in parallel, before files are rendered: release
+        pages and feed entries then share it (forked workers inherit it)."""
+        if len(todo) < 300:
+            return  # rendered lazily, only where needed
+        pending = [e.release for e in self.entries if "body_html" not in e.release.__dict__]
+        if not pending:
+            return
+        workers = min(os.cpu_count() or 1, 8)
+        jobs = [(r.paragraphs, r.body_format) for r in pending]
+        if workers < 2:
+            htmls = [body_html(p, f) for p, f in jobs]
+        else:
+            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+                htmls = list(pool.map(_body_html, jobs, chunksize=64))
+        for release, html in zip(pending, htmls, strict=True):
+            release.__dict__["body_html"] = html  # fills the cached_property
+
     def outputs(self) -> list[OutputFile]:
         files: list[OutputFile] = []
         for spec in self.feed_specs():
             files += self.feed_outputs(spec)
         files += self.page_outputs()
         return files
+
+
+def _body_html(job: tuple[tuple[str, ...], BodyFormat]) -> str:
+    return body_html(*job)
 
 
 def _item_key(item: Item) -> tuple[Any, ...]:
