@@ -15,8 +15,8 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 from feeds.errors import OutputError

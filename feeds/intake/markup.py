@@ -47,12 +47,8 @@ def looks_like_markdown(text: str) -> bool:
     """A ``.txt`` file written in Markdown: an ATX heading, list, link, emphasis or fence."""
     if text.lstrip().startswith("# "):
         return True
-    signs = 0
-    for _ in _MARKDOWN_SIGNS.finditer(text, 0, 4000):
-        signs += 1
-        if signs == 2:
-            return True
-    return False
+    found = _MARKDOWN_SIGNS.finditer(text, 0, 4000)
+    return next(found, None) is not None and next(found, None) is not None
 
 
 def sanitize_html(fragment: str) -> str:

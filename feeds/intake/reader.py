@@ -256,7 +256,12 @@ def _paragraphs(
         stripped = line.lstrip(_STRIP_LEFT)
         if not stripped:
             if block:
-                flush()
+                if len(block) == 1 and block[0][1][0] not in _MARKUP_FIRST \
+                        and not block[0][1][0].isdigit():
+                    paras.append(_Para(block[0][1], block[0][0]))  # the common case
+                    block.clear()
+                else:
+                    flush()
             continue
         if idx >= MAX_LINES or len(paras) >= MAX_PARAGRAPHS:
             if block:
@@ -478,6 +483,8 @@ _ABOUT_NAME_END = re.compile(r":|\.\s|\s(?:is|est|es|ist|är)\s|\n")
 _ROUTE_CONTACT = _union(("contact_glued", "contact_colon", "contact_heading"))
 _ROUTE_AFTER = _union(("contact_after",))
 # A paragraph starting "For …" is a contact label only if one of these is near its start.
+_FOR_WORDS = _words("for para pour för für fur per voor")
+_WORD_STRIP = ":：,.;*_\t\u00a0"
 _FOR_CUES = ("contact", "kontakt", "inquir", "enquir", "wenden", "ngase", "níquese", "niquese")
 _CAPTION_KEYS = (
     "Photo", "PHOTO", "Foto", "FOTO", "Bild", "Image", "Picture", "Credit", "CREDIT", "Crédit",
@@ -777,39 +784,50 @@ def _subtitle_like(p: _Para) -> bool:
 
 
 def _first_word(text: str) -> str:
-    return text[:40].partition(" ")[0].lower().strip(":：,.;*_\t\u00a0")
+    return text[:40].partition(" ")[0].lower().strip(_WORD_STRIP)
 
 
 def _back_kind(p: _Para) -> str | None:
-    """What back-matter paragraph ``p`` is, or None for running text."""
+    """What back-matter paragraph ``p`` is, or None for running text.
+
+    Called on every paragraph of the body, so the common case (running text) is kept to a
+    few string operations and one dict lookup.
+    """
+    kind = p.kind
+    if kind:
+        if kind == "hr":
+            return "hr"
+        if kind not in ("list", "heading"):
+            return None
     text = p.text
-    if p.kind == "hr":
-        return "hr"
-    if p.kind in ("code", "table", "quote", "rest"):
-        return None
-    if len(text) <= 24 and _is_end_mark(text):
+    size = len(text)
+    if size <= 24 and _is_end_mark(text):
         return "end"
-    text = _unmark(text)
-    if text.startswith("SOURCE") and _is_source_end(text):
-        return "source"
-    word = _first_word(text)
+    if text[0] in "#*_>" or "**" in text[:160] or "__" in text[:160]:
+        text = _unmark(text)
+        if not text:
+            return None
+    word = text[:40].partition(" ")[0].lower().strip(_WORD_STRIP)
     rx = _ROUTES.get(word)
-    if rx is None and word.startswith("contact"):
-        rx = _ROUTE_CONTACT
-    if rx is not None and word in ("for", "para", "pour", "för", "für", "fur", "per", "voor"):
-        head = text[:110].lower()
-        if not any(cue in head for cue in _FOR_CUES):
+    if rx is not None:
+        if word in _FOR_WORDS:
+            head = text[:110].lower()
+            if not any(cue in head for cue in _FOR_CUES):
+                rx = None
+        elif word == "the" and not text[:9].lower().startswith("the post"):
             rx = None
-    if rx is not None and word == "the" and not text[:9].lower().startswith("the post"):
-        rx = None
-    kind = _back_matter_kind(text, p.kind, rx) if rx is not None else None
-    if kind is None and len(text) <= 120 and text.endswith((":", "：")):
-        kind = _back_matter_kind(text, p.kind, _ROUTE_AFTER)
-    if kind is not None:
-        return kind
-    if len(text) < 1500 and "necessarily" in text and _NECESSARILY.search(text, 0, 600):
+    elif word.startswith("contact"):
+        rx = _ROUTE_CONTACT
+    found = _back_matter_kind(text, kind, rx) if rx is not None else None
+    if found is None and size <= 120 and text[-1] in ":：":
+        found = _back_matter_kind(text, kind, _ROUTE_AFTER)
+    if found is not None:
+        return found
+    if text[0] == "S" and text.startswith("SOURCE") and _is_source_end(text):
+        return "source"
+    if size < 1500 and "necessarily" in text and _NECESSARILY.search(text, 0, 600):
         return "disclaimer"
-    if len(text) <= 300 and _may_be_caption(text) and _caption(text) is not None:
+    if size <= 300 and _may_be_caption(text) and _caption(text) is not None:
         return "caption"
     return None
 

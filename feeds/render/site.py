@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
 from typing import Any
 

@@ -1,0 +1,147 @@
+"""Build benchmark: cold full build, rebuild with nothing changed, rebuild after one new
+release, peak memory; and Hugo building RSS for the same releases, in the same run.
+
+    python bench/build.py [--files 10000] [--corpus DIR]
+
+Each of our runs is a fresh process (`feeds build`), so peak memory is its own (the main
+process plus its workers' peak). Hugo (Debian package `hugo`) gets the same releases as
+Markdown with title, date and tags, and builds RSS for home plus one feed per tag, 50 items
+each; the ratio is ours / Hugo's for the cold build. Aim (issue "Feeds"): ratio <= 1.0,
+nothing-changed <= 0.3 s, one new release <= 0.1 s, memory <= 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+CHILD = """
+import json, resource, sys, time
+from datetime import UTC, datetime
+from feeds.build import build
+from feeds.config import load_config
+from feeds.store import SQLiteStore
+config = load_config(sys.argv[1])
+start = time.perf_counter()
+with SQLiteStore(config.state_path) as store:
+    report = build(config, store, now=datetime(2026, 11, 1, tzinfo=UTC))
+seconds = time.perf_counter() - start
+print(json.dumps({
+    "seconds": seconds, "timings": report.timings, "written": len(report.write.written),
+    "up_to_date": report.up_to_date,
+    "rss_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+               + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024,
+}))
+"""
+
+
+def ours(site: Path) -> dict[str, object]:
+    out = subprocess.run([sys.executable, "-c", CHILD, str(site / "config.toml")],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def hugo_site(site: Path, corpus: Path) -> Path | None:
+    """The same releases as a Hugo site: title, date, tags and body from our own intake."""
+    if shutil.which("hugo") is None:
+        return None
+    from feeds.config import load_config
+    from feeds.store import SQLiteStore
+
+    config = load_config(site / "config.toml")
+    hsite = site / "hugo"
+    content = hsite / "content" / "releases"
+    content.mkdir(parents=True)
+    with SQLiteStore(config.state_path) as store:
+        releases = store.cached_releases(p for p in store.cached_files())
+    for n, r in enumerate(releases.values()):
+        if r.draft or r.date is None:
+            continue
+        front = {"title": r.title, "date": r.date.isoformat(), "tags": list(r.tags)}
+        (content / f"r{n:05d}.md").write_text(
+            "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n\n" + r.body_text + "\n",
+            encoding="utf-8",
+        )
+    (hsite / "config.toml").write_text(
+        'baseURL = "https://bench.example.org/"\n'
+        'disableKinds = ["sitemap", "robotsTXT", "404", "page", "section", "taxonomy"]\n'
+        "rssLimit = 50\n"
+        "[outputs]\nhome = [\"RSS\"]\nterm = [\"RSS\"]\n"
+        "[taxonomies]\ntag = \"tags\"\n",
+        encoding="utf-8",
+    )
+    return hsite
+
+
+def time_hugo(hsite: Path) -> float:
+    shutil.rmtree(hsite / "public", ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run(["hugo", "--quiet", "-s", str(hsite)], check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--corpus", type=Path, help="reuse a corpus written by make_corpus.py")
+    parser.add_argument("--runs", type=int, default=3, help="runs of the quick measurements")
+    args = parser.parse_args()
+    from make_corpus import make_corpus  # type: ignore[import-not-found]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp)
+        corpus = site / "content"
+        if args.corpus:
+            shutil.copytree(args.corpus, corpus)
+        else:
+            make_corpus(args.files, corpus)
+        (site / "config.toml").write_text(
+            '[site]\ntitle = "Bench"\nurl = "https://bench.example.org/"\n', encoding="utf-8")
+        files = sum(1 for p in corpus.rglob("*") if p.is_file())
+
+        cold = ours(site)
+        nothing = [ours(site) for _ in range(args.runs)]
+        one = []
+        for n in range(args.runs):
+            new = corpus / "new" / f"bench-new-{n}.md"
+            new.parent.mkdir(exist_ok=True)
+            new.write_text(f"---\ntitle: Bench release {n}\ntags: [water]\n---\n\n"
+                           "Geneva – A new release for the benchmark.\n", encoding="utf-8")
+            one.append(ours(site))
+
+        print(f"releases: {files} files")
+        print(f"cold full build: {cold['seconds']:.2f} s "
+              f"({', '.join(f'{k} {v:.2f} s' for k, v in cold['timings'].items())}); "  # type: ignore[attr-defined]
+              f"wrote {cold['written']} files; peak memory {cold['rss_mb']:.0f} MB")
+        med = statistics.median(float(r["seconds"]) for r in nothing)  # type: ignore[arg-type]
+        print(f"rebuild, nothing changed: median {med:.3f} s over {len(nothing)} runs "
+              f"(up to date: {all(r['up_to_date'] for r in nothing)})")
+        med1 = statistics.median(float(r["seconds"]) for r in one)  # type: ignore[arg-type]
+        print(f"rebuild after one new release: median {med1:.3f} s over {len(one)} runs "
+              f"(wrote {one[-1]['written']} files)")
+        hsite = hugo_site(site, corpus)
+        if hsite is None:
+            print("hugo: not installed (apt-get install hugo) - no comparison")
+            return
+        version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.strip()
+        runs = [time_hugo(hsite) for _ in range(args.runs)]
+        h = statistics.median(runs)
+        feeds_made = sum(1 for _ in (hsite / "public").rglob("*.xml"))
+        print(f"hugo ({version.split()[0] if version else '?'}): median {h:.2f} s over {len(runs)} runs "
+              f"for {feeds_made} RSS files")
+        print(f"ratio, our cold build / hugo: {float(cold['seconds']) / h:.2f}")  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()
