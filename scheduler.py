@@ -1,7 +1,7 @@
 """The daemon's entry point: ``python scheduler.py`` is ``feeds run``.
 
-Until the daemon lands (issue "The daemon"), this runs the commands the package has,
-so ``python scheduler.py check`` works today.
+The jobs (reconcile, embargo lifts, the rescan timer) are built in ``feeds.daemon`` from the
+config and the state store, so an installed ``feeds run`` and this file run the same code.
 """
 
 import sys
@@ -9,4 +9,4 @@ import sys
 from feeds.cli import main
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:] or ["check"]))
+    raise SystemExit(main(["run", *sys.argv[1:]]))

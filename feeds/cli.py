@@ -18,6 +18,7 @@ from feeds.errors import FeedsError, IntakeError
 from feeds.intake.identity import mint_id
 from feeds.intake.release import parse_release
 from feeds.intake.scan import find_files, scan
+from feeds.logs import setup_logging
 from feeds.model import Diagnostic, Release
 from feeds.store import SQLiteStore
 
@@ -124,6 +125,53 @@ def cmd_build(args: argparse.Namespace, config: Config, out: TextIO) -> int:
         file=out,
     )
     return 1 if r.refused or w.failed else 0
+
+
+# -- run and status -----------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from feeds.daemon import run
+
+    return run(Path(args.config), once=args.once)
+
+
+def cmd_status(args: argparse.Namespace, config: Config, out: TextIO) -> int:
+    from feeds.daemon import STATUS_KEY, StateLock
+
+    status: dict[str, Any] = {}
+    if config.state_path.exists():
+        with SQLiteStore(config.state_path) as store:
+            raw = store.get_meta(STATUS_KEY)
+            status = json.loads(raw) if raw else {}
+    pid = StateLock.holder(config.state_path)
+    status["running"] = pid is not None
+    status["running_pid"] = pid
+    if args.json:
+        json.dump(status, out, indent=2)
+        out.write("\n")
+        return 0
+    print(f"daemon: {'running, pid ' + str(pid) if pid else 'not running'}", file=out)
+    last = status.get("last_reconcile") or {}
+    if last:
+        state = "nothing changed" if last.get("up_to_date") else (
+            f"{last.get('published')} published, wrote {last.get('written')} files")
+        print(f"last reconcile: {last['at']}, {last['seconds']} s, {last['files']} files, "
+              f"{last.get('refused', 0)} refused, {state}", file=out)
+    else:
+        print("last reconcile: never", file=out)
+    held = status.get("held") or []
+    print(f"held under embargo: {len(held)}", file=out)
+    for h in held:
+        print(f"  {h['until']}  {h['id']}  ({h['path']})", file=out)
+    for job, when in sorted((status.get("jobs") or {}).items()):
+        print(f"next {job}: {when or 'not scheduled'}", file=out)
+    errors = status.get("errors") or []
+    if errors:
+        print("last errors:", file=out)
+        for e in errors[-10:]:
+            print(f"  {e['at']}  {e['error']}", file=out)
+    return 0
 
 
 # -- inspect ------------------------------------------------------------------------------
@@ -300,6 +348,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="re-render every file")
 
     p = sub.add_parser(
+        "run", parents=[common],
+        help="the daemon: watch the content folder and publish on time (also: python scheduler.py)",
+    )
+    p.add_argument("--once", action="store_true",
+                   help="one pass (reconcile, due digests, one outbox drain), then exit: for cron")
+    p.add_argument("--log-format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("status", parents=[common], help="what the daemon did last and will do next")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser(
         "inspect", parents=[common],
         help="show what the intake reads from FILEs, without changing state",
     )
@@ -311,17 +370,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(message)s",
-    )
+    setup_logging(args.verbose, getattr(args, "log_format", "text"))
     out = sys.stdout
     try:
         if args.command == "init":
             return cmd_init(args, out)
+        if args.command == "run":
+            return cmd_run(args)
         config = load_config(args.config)
         if args.command == "check":
             return cmd_check(args, config, out)
+        if args.command == "status":
+            return cmd_status(args, config, out)
         if args.command == "build":
             return cmd_build(args, config, out)
         if args.command == "inspect":

@@ -42,6 +42,13 @@ class ContentSection(_Strict, frozen=True):
     dir: str = "content"
     max_file_size: int | str = "2 MiB"
     exclude: list[str] = []
+    poll: bool = False
+
+
+class ScheduleSection(_Strict, frozen=True):
+    rescan: str = "5m"
+    misfire_grace: str = "1h"
+    stop_timeout: str = "30s"
 
 
 class StateSection(_Strict, frozen=True):
@@ -76,6 +83,7 @@ class _RawConfig(_Strict, frozen=True):
     content: ContentSection = ContentSection()
     state: StateSection = StateSection()
     output: OutputSection = OutputSection()
+    schedule: ScheduleSection = ScheduleSection()
     endpoint: list[EndpointSection] = []
 
 
@@ -119,6 +127,10 @@ class Config:
     per_language: bool = True
     archives: str = "home"  # which feeds get RFC 5005 archives: "home", "all" or "none"
     endpoints: tuple[Endpoint, ...] = ()
+    poll: bool = False  # poll the content folder (network filesystems send no events)
+    rescan_seconds: int = 300
+    misfire_grace_seconds: int = 3600
+    stop_timeout_seconds: int = 30
 
     @property
     def hub(self) -> str | None:
@@ -216,6 +228,14 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
     except ValueError as e:
         raise ConfigError(path, str(e), "content.max_file_size") from None
     endpoints = tuple(_endpoint(e, i, path) for i, e in enumerate(raw.endpoint))
+    durations = {}
+    for key in ("rescan", "misfire_grace", "stop_timeout"):
+        try:
+            durations[key] = parse_duration(getattr(raw.schedule, key))
+        except ValueError as e:
+            raise ConfigError(path, str(e), f"schedule.{key}") from None
+    if durations["rescan"] < 1:
+        raise ConfigError(path, "must be at least 1s", "schedule.rescan")
     names = [e.name for e in endpoints]
     if len(set(names)) != len(names):
         raise ConfigError(path, f"endpoint names must be unique, got {names}", "endpoint.name")
@@ -236,6 +256,10 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         per_language=output.per_language,
         archives=output.archives,
         endpoints=endpoints,
+        poll=raw.content.poll,
+        rescan_seconds=durations["rescan"],
+        misfire_grace_seconds=durations["misfire_grace"],
+        stop_timeout_seconds=durations["stop_timeout"],
     )
 
 

@@ -425,6 +425,15 @@ def test_parse_iso_datetime_rejects_non_dates(value: Any) -> None:
          "WASHINGTON", None),
         ("**LONDON, 15 October 2024** – The company said.", "LONDON, 15 October 2024 –",
          "LONDON", date(2024, 10, 15)),
+        ("BRUSSELS, 5 March 2025 (GLOBE NEWSWIRE) -- The company said.",
+         "BRUSSELS, 5 March 2025 (GLOBE NEWSWIRE) --", "BRUSSELS", date(2025, 3, 5)),
+        ("NEW YORK (AP) — The company said.", "NEW YORK (AP) —", "NEW YORK", None),
+        ("GENEVA (5 March 2025) – The agency said.", "GENEVA (5 March 2025) –", "GENEVA",
+         date(2025, 3, 5)),
+        ("Madrid, 5 de marzo de 2025.- La empresa anunció un acuerdo.",
+         "Madrid, 5 de marzo de 2025.-", "Madrid", date(2025, 3, 5)),
+        ("دبي، 5 يونيو 2024 – أعلنت الشركة اليوم عن افتتاح مكتب جديد.", "دبي، 5 يونيو 2024 –",
+         "دبي", date(2024, 6, 5)),
     ],
 )
 def test_datelines(lead: str, raw: str, city: str, day: date | None) -> None:
@@ -526,6 +535,34 @@ def test_back_matter_is_not_body() -> None:
     assert r.paragraphs == ("CITY – Lead paragraph.", "Second paragraph.")
     assert r.notes == ("Notes to editors:\n\n1. A note.",)
     assert r.about == ("About Acme: Acme makes things.",)
+
+
+def test_more_information_heading_then_contact_lines() -> None:
+    r = _read("Title\n\nCITY – Lead.\n\nFor more information:\nJane Doe\n+1 555 123 4567\n"
+              "jane@example.org\n")
+    assert r.paragraphs == ("CITY – Lead.",)
+    assert r.contacts == (Contact(name="Jane Doe", phone="+1 555 123 4567",
+                                  email="jane@example.org"),)
+    r = _read("Title\n\nCITY – Lead.\n\nFor more information, visit www.example.org.\n")
+    assert r.paragraphs == ("CITY – Lead.", "For more information, visit www.example.org.")
+
+
+def test_for_release_line_is_an_embargo() -> None:
+    r = _read("FOR RELEASE: 10 a.m. EST, Tuesday, March 3, 2026\n\nTitle\n\nCITY – Lead.\n")
+    assert r.embargo_until == datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+    assert r.title == "Title"
+    r = _read("FOR RELEASE IMMEDIATELY\n\nTitle\n\nCITY – Lead.\n")
+    assert r.embargo_until is None and r.title == "Title"
+
+
+def test_headless_boilerplate_needs_a_named_subject() -> None:
+    body = "CITY – Lead paragraph.\n\nSecond paragraph.\n\n"
+    r = _read("Title\n\n" + body + "It is a partnership between the city and a local "
+              "foundation that will run for three years and serve many families.\n")
+    assert len(r.paragraphs) == 3 and r.about == ()
+    r = _read("Title\n\n" + body + "Acme Widgets is a family-owned company founded in 1950 "
+              "that makes widgets for customers in forty countries.\n")
+    assert len(r.paragraphs) == 2 and r.about[0].startswith("Acme Widgets is")
 
 
 def test_call_to_action_is_body_not_contact() -> None:

@@ -66,7 +66,9 @@ def decode(data: bytes, path: str) -> Decoded:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         if nuls:
-            raise FileRefused(path, f"binary file ({nuls} NUL bytes, not UTF-8): not a text release") from None
+            raise FileRefused(
+                path, f"binary file ({nuls} NUL bytes, not UTF-8): not a text release"
+            ) from None
         first_bad = e.start
     else:
         if nuls > max(8, len(data) // 100):

@@ -62,14 +62,14 @@ def _words(text: str) -> frozenset[str]:
 
 _S = r"[ \t\u00a0]"
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u200e\u200f\u2060"
-_STRIP_LEFT = " \t\u00a0" + _INVISIBLE
+# whitespace (str.isspace) and invisible characters: a line of only these is blank
+_BLANK_CHARS = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n") + _INVISIBLE
 _BULLET = re.compile(r"(?:[*+\-•·▪◦‣●]|\d{1,3}[.)])(?:[ \t]|$)")
 _ATX = re.compile(r"(#{1,6})(?:[ \t]+|$)")
 _HR = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})")
 _SETEXT = re.compile(r"=+|-+")
 _FENCE = re.compile(r"```|~~~")
 _RUN_OF_SPACES = re.compile(r"[ \t\u00a0]{2,}")
-_BLANK_RUN = re.compile(r"\n(?:(?:[^\S\n]|[\ufeff\u200b-\u200f\u2060])*\n)+")
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _WS = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
@@ -230,80 +230,6 @@ def _paragraphs(
     lines the rest of the text is kept, unread, as one last block, so a hostile file of a
     million one-character lines costs no more than a real release of the same size.
     """
-    if not (markdown and ("```" in text or "~~~" in text)):
-        fast = _paragraphs_by_block(text, first_line, markdown)
-        if fast is not None:
-            return fast
-    return _paragraphs_by_line(text, first_line, markdown)
-
-
-def _line_block(chunk: str, line: int, markdown: bool, paras: list[_Para]) -> None:
-    """One blank-line-separated chunk of text (no code fence in it) to paragraphs."""
-    if "\n" not in chunk:
-        raw_lines = [chunk]
-    else:
-        raw_lines = chunk.split("\n")
-    block: list[tuple[int, str, int]] = []
-    for i, raw in enumerate(raw_lines):
-        stripped_right = raw.rstrip()
-        stripped = stripped_right.lstrip(_STRIP_LEFT)
-        if not stripped:
-            if block:
-                paras.extend(_block(block, markdown))
-                block = []
-            continue
-        if len(stripped) > OVERLONG_LINE:
-            segments = _split_overlong(stripped)
-            if segments:
-                if block:
-                    paras.extend(_block(block, markdown))
-                    block = []
-                room = max(1, MAX_PARAGRAPHS - len(paras))
-                if len(segments) > room:
-                    segments = [*segments[: room - 1], "  ".join(segments[room - 1:])]
-                paras.extend(_Para(segment, line + i) for segment in segments)
-                continue
-        block.append((line + i, stripped, len(stripped_right) - len(stripped)))
-    if not block:
-        return
-    if len(block) == 1:
-        first = block[0][1][0]
-        if first not in _MARKUP_FIRST and not first.isdigit():
-            paras.append(_Para(block[0][1], block[0][0]))  # the common case, made cheap
-            return
-    paras.extend(_block(block, markdown))
-
-
-def _paragraphs_by_block(
-    text: str, first_line: int, markdown: bool
-) -> tuple[list[_Para], int | None] | None:
-    """The fast way: split at blank lines with one regex scan. None: use the line reader."""
-    paras: list[_Para] = []
-    pos, line = 0, first_line
-    length = len(text)
-    while pos <= length:
-        m = _BLANK_RUN.search(text, pos)
-        end = m.start() if m else length
-        if len(paras) >= MAX_PARAGRAPHS or line - first_line >= MAX_LINES:
-            rest = text[pos:].strip()
-            if rest:
-                paras.append(_Para(rest, line, kind="rest"))
-                return paras, line
-            return paras, None
-        if text.count("\n", pos, end) >= MAX_LINES:
-            return None  # one huge block of lines: the line reader caps it
-        if end > pos:
-            _line_block(text[pos:end], line, markdown, paras)
-        if m is None:
-            break
-        line += text.count("\n", pos, m.end())
-        pos = m.end()
-    return paras, None
-
-
-def _paragraphs_by_line(
-    text: str, first_line: int, markdown: bool
-) -> tuple[list[_Para], int | None]:
     paras: list[_Para] = []
     block: list[tuple[int, str, int]] = []
     fence: list[str] | None = None
@@ -327,16 +253,11 @@ def _paragraphs_by_line(
                 paras.append(_Para("\n".join(fence), fence_line, kind="code"))
                 fence = None
             continue
-        line = raw.rstrip()
-        stripped = line.lstrip(_STRIP_LEFT)
+        line = raw.rstrip(_BLANK_CHARS)
+        stripped = line.lstrip(_BLANK_CHARS)
         if not stripped:
             if block:
-                if len(block) == 1 and block[0][1][0] not in _MARKUP_FIRST \
-                        and not block[0][1][0].isdigit():
-                    paras.append(_Para(block[0][1], block[0][0]))  # the common case
-                    block.clear()
-                else:
-                    flush()
+                flush()
             continue
         if idx >= MAX_LINES or len(paras) >= MAX_PARAGRAPHS:
             if block:
@@ -593,8 +514,13 @@ _CONNECTORS = _words(
 )
 _CONN = "(?:" + "|".join(re.escape(c) for c in sorted(_CONNECTORS, key=len, reverse=True)) + ")"
 _CITY = rf"{_CITY_WORD}(?:{_S}(?:{_CONN}{_S})?{_CITY_WORD}){{0,4}}"
-_REGION = rf",{_S}*{_UPPER}(?:[^\W\d_]|['’. ]){{0,30}}?"
-_DASH = rf"(?:{_S}*(?:--|[–—―]){_S}*|{_S}+-{_S}+|{_S}*-{_S}*(?=\()|(?<=\))-{_S}*)"
+_COMMA = "[,،]"  # and the Arabic comma
+_REGION = rf"{_COMMA}{_S}*{_UPPER}(?:[^\W\d_]|['’. ]){{0,30}}?"
+# "–", "—", "--", " - ", "-(" and ")-" (wire names), ".-" (Spanish: "5 de marzo de 2025.-")
+_DASH = (
+    rf"(?:{_S}*(?:--|[–—―]){_S}*|{_S}+-{_S}+|{_S}*-{_S}*(?=\()|(?<=\))-{_S}*"
+    rf"|\.[-–—]{_S}*)"
+)
 _WEEKDAY = (
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun|lunes|martes"
     r"|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi"
@@ -610,7 +536,7 @@ _DL_DATE = (
 _WIRE = r"(?P<wire>/[^/\n]{1,40}/|\([^()\n]{2,40}\))"
 _DATELINE = re.compile(
     rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}})"
-    rf"(?:(?:,{_S}*|{_DASH}){_DL_DATE})?"
+    rf"(?:(?:{_COMMA}{_S}*|{_DASH}){_DL_DATE})?"
     rf"(?:(?:{_S}*|{_DASH}){_WIRE})?"
     rf"(?P<tail>{_DASH}|{_S}*$)"
 )
@@ -747,11 +673,17 @@ def _upper_first(text: str) -> bool:
     return bool(text) and text[0].isupper()
 
 
+def _capital(word: str) -> bool:
+    """Capitalised, or in a script without case (Arabic, Hebrew)."""
+    c = word[0]
+    return c.isupper() or (c.isalpha() and c.lower() == c.upper())
+
+
 def _city_ok(city: str) -> bool:
     words = city.split()
-    return bool(words) and all(
-        w in _CONNECTORS or w[0].isupper() for w in words
-    ) and words[0][0].isupper()
+    return bool(words) and _capital(words[0]) and all(
+        w in _CONNECTORS or _capital(w) for w in words
+    )
 
 
 class _Dateline:
@@ -771,7 +703,7 @@ class _Dateline:
 def _has_dateline_sign(head: str) -> bool:
     return (
         "–" in head or "—" in head or "--" in head or "(" in head or "/" in head
-        or " - " in head or "―" in head or "\u00a0-" in head
+        or " - " in head or "―" in head or "\u00a0-" in head or ".-" in head
     )
 
 
@@ -1772,14 +1704,15 @@ def read_text(
     lead = r.find_lead(start)
     if lead < len(r.paras):
         r.read_body(lead)
+    else:
+        r.warnings.append((first_line, "no body text found"))
     day = r.release_date()
     dl = r.dateline
     if dl is None and r.wire_line is not None:
         dl = r.wire_line
-    if dl is not None and dl.date_text and dl.date is None and any(
-        c.isdigit() for c in dl.date_text[-4:]
-    ):
-        r.warnings.append((None, f"dateline date not understood: {dl.date_text!r}"))
+    if dl is not None and dl.date_text and dl.date is None and _DIGIT.search(dl.date_text[-4:]):
+        line = r.paras[lead].line if lead < len(r.paras) else None
+        r.warnings.append((line, f"dateline date not understood: {dl.date_text!r}"))
     contacts, raw_contacts = r.contacts.result()
     for c in raw_contacts:
         if c.placeholder and not c.email:
@@ -1788,8 +1721,6 @@ def read_text(
                 (c.line, f"contact {who}: 'Email' appears without an address (a link lost "
                  "in export?)")
             )
-    if r.body and r.end_mark is None and r.embargo_raw is None and not contacts:
-        pass  # nothing to say: many releases carry no end mark and no contact
     return TextReading(
         title=r.title,
         title_line=r.title_line,

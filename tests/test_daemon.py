@@ -1,0 +1,162 @@
+"""The daemon as a real subprocess on a temp site: it publishes on time and survives restarts."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from tests.conftest import REPO
+
+TIMEOUT = 20.0
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = TIMEOUT, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what or condition}")
+
+
+def atom_text(site: Path) -> str:
+    try:
+        return (site / "public" / "feed.atom").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+def titles(site: Path) -> list[str]:
+    return [e.title for e in feedparser.parse(atom_text(site)).entries]
+
+
+class Daemon:
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.log = open(site / "daemon.log", "ab")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, str(REPO / "scheduler.py"), "--config", str(site / "config.toml")],
+            stdout=self.log, stderr=subprocess.STDOUT, cwd=site,
+        )
+
+    def wait_ready(self) -> None:
+        wait_for(lambda: b"reconcile:" in (self.site / "daemon.log").read_bytes(),
+                 what="the first reconcile")
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        code = self.proc.wait(timeout=TIMEOUT)
+        self.log.close()
+        return code
+
+
+@pytest.fixture
+def daemon_site(site: Path) -> Iterator[Path]:
+    (site / "content" / "first.md").write_text(
+        "---\ntitle: First release\n---\n\nBern – The first one.\n", encoding="utf-8")
+    yield site
+
+
+@pytest.fixture
+def running(daemon_site: Path) -> Iterator[Daemon]:
+    d = Daemon(daemon_site)
+    d.wait_ready()
+    yield d
+    d.stop(signal.SIGKILL)
+
+
+def test_direct_write_and_atomic_rename_are_published(running: Daemon) -> None:
+    site = running.site
+    assert titles(site) == ["First release"]
+    (site / "content" / "direct.txt").write_text(
+        "Direct Write Release\n\nBern – Written in place.\n", encoding="utf-8")
+    wait_for(lambda: "Direct Write Release" in titles(site), what="the direct write")
+    tmp = site / "content" / ".renamed.txt.tmp"
+    tmp.write_text("Atomic Rename Release\n\nBern – Renamed into place.\n", encoding="utf-8")
+    assert "Atomic" not in atom_text(site)
+    os.rename(tmp, site / "content" / "renamed.txt")
+    wait_for(lambda: "Atomic Rename Release" in titles(site), what="the atomic rename")
+
+
+def test_edit_updates_and_delete_leaves_a_tombstone(running: Daemon) -> None:
+    site = running.site
+    entry = feedparser.parse(atom_text(site)).entries[0]
+    (site / "content" / "first.md").write_text(
+        "---\ntitle: First release, corrected\n---\n\nBern – The first one, corrected.\n",
+        encoding="utf-8")
+    wait_for(lambda: titles(site) == ["First release, corrected"], what="the edit")
+    edited = feedparser.parse(atom_text(site)).entries[0]
+    assert edited.id == entry.id
+    (site / "content" / "first.md").unlink()
+    wait_for(lambda: f'<at:deleted-entry ref="{entry.id}"' in atom_text(site), what="the tombstone")
+    assert titles(site) == []
+
+
+def test_embargo_two_seconds_ahead(running: Daemon) -> None:
+    site = running.site
+    lift = (datetime.now(UTC) + timedelta(seconds=3)).replace(microsecond=0)
+    (site / "content" / "embargoed.md").write_text(
+        f"---\ntitle: Embargoed release\nembargo: {lift.isoformat()}\n---\n\nBern – Not yet.\n",
+        encoding="utf-8")
+    wait_for(lambda: b"embargoed" in (site / "daemon.log").read_bytes() and
+             b"lifts at" in (site / "daemon.log").read_bytes(), what="the embargo job")
+    assert "Embargoed release" not in atom_text(site)
+    assert datetime.now(UTC) < lift
+    wait_for(lambda: "Embargoed release" in titles(site), timeout=15, what="the lift")
+    seen_at = datetime.now(UTC)
+    assert seen_at >= lift
+    assert (seen_at - lift).total_seconds() < 2.0  # "within 1 s" on a quiet machine
+
+
+def test_killed_daemon_picks_up_what_was_added_while_down(daemon_site: Path) -> None:
+    first = Daemon(daemon_site)
+    first.wait_ready()
+    assert first.stop(signal.SIGKILL) == -signal.SIGKILL
+    (daemon_site / "content" / "while-down.txt").write_text(
+        "Added While Down\n\nBern – Nobody was watching.\n", encoding="utf-8")
+    second = Daemon(daemon_site)
+    try:
+        wait_for(lambda: "Added While Down" in titles(daemon_site), what="the start-up reconcile")
+        assert sorted(titles(daemon_site)) == ["Added While Down", "First release"]
+    finally:
+        assert second.stop() == 0
+
+
+def test_sigterm_exits_0_and_a_second_daemon_is_refused(running: Daemon) -> None:
+    site = running.site
+    second = subprocess.run(
+        [sys.executable, "-m", "feeds", "run", "--config", str(site / "config.toml")],
+        capture_output=True, text=True, timeout=TIMEOUT,
+    )
+    assert second.returncode == 2
+    assert f"another `feeds run` (pid {running.proc.pid}) holds this state" in second.stderr
+    status = subprocess.run(
+        [sys.executable, "-m", "feeds", "status", "--json", "--config", str(site / "config.toml")],
+        capture_output=True, text=True, timeout=TIMEOUT, check=True,
+    )
+    info = json.loads(status.stdout)
+    assert info["running_pid"] == running.proc.pid
+    assert info["last_reconcile"]["files"] == 1
+    assert "rescan" in info["jobs"]
+    assert running.stop() == 0
+    assert b"stopped" in (site / "daemon.log").read_bytes()
+
+
+def test_run_once_for_cron(daemon_site: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "feeds", "run", "--once", "--config", str(daemon_site / "config.toml")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert titles(daemon_site) == ["First release"]
