@@ -75,9 +75,10 @@ def hugo_site(site: Path, corpus: Path) -> Path | None:
         )
     (hsite / "config.toml").write_text(
         'baseURL = "https://bench.example.org/"\n'
-        'disableKinds = ["sitemap", "robotsTXT", "404", "page", "section", "taxonomy"]\n'
+        'disableKinds = ["sitemap", "robotsTXT", "404", "section", "taxonomy"]\n'
+        'ignoreErrors = ["error-disable-taxonomy"]\n'
         "rssLimit = 50\n"
-        "[outputs]\nhome = [\"RSS\"]\nterm = [\"RSS\"]\n"
+        "[outputs]\nhome = [\"RSS\"]\nterm = [\"RSS\"]\npage = []\n"
         "[taxonomies]\ntag = \"tags\"\n",
         encoding="utf-8",
     )

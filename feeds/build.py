@@ -16,7 +16,8 @@ from feeds.config import Config
 from feeds.intake.scan import Progress, ScanResult, scan
 from feeds.model import Diagnostic
 from feeds.plan import Event, Plan, plan
-from feeds.render.site import RENDER_VERSION, SiteBuilder, templates_key
+from feeds.outbox import Delivery, fan_out
+from feeds.render.site import RENDER_VERSION, SiteBuilder, release_url, templates_key
 from feeds.store import StateStore
 from feeds.writer import WriteReport, write_outputs
 
@@ -67,7 +68,13 @@ def build(
     mark = time.perf_counter()
     the_plan = plan(result.releases.values(), store.publications(), now)
     report.plan = the_plan
-    store.record_plan(the_plan.changed, the_plan.events)
+    deliveries: list[Delivery] = []
+    if the_plan.events and config.endpoints:
+        by_id = {r.id: r for r in the_plan.visible}
+        by_id.update((r.id, r) for r in result.releases.values() if r.id not in by_id)
+        urls = {rid: release_url(config, r) for rid, r in by_id.items()}
+        deliveries = fan_out(the_plan.events, by_id, urls, config)
+    store.record_plan(the_plan.changed, the_plan.events, deliveries)
     for event in the_plan.events:
         log.info("%s %s (%s)", event.kind, event.id, event.path)
     for release in the_plan.held:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import shutil
@@ -130,7 +131,7 @@ def cmd_build(args: argparse.Namespace, config: Config, out: TextIO) -> int:
 # -- run and status -----------------------------------------------------------------------
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     from feeds.daemon import run
 
     return run(Path(args.config), once=args.once)
@@ -316,6 +317,11 @@ def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
 # -- main ---------------------------------------------------------------------------------
 
 
+# Packages that add commands of their own: each has ``add_commands(sub, common)`` whose
+# sub-parsers ``set_defaults(func=handler)``, ``handler(args, config, out) -> int``.
+COMMAND_MODULES = ("feeds.digest.cli", "feeds.deliver.cli", "feeds.web.cli")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -334,18 +340,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", parents=[common], help="write a new working site into DIR")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--force", action="store_true", help="overwrite an existing config.toml")
+    p.set_defaults(func=cmd_init, needs_config=False)
 
     p = sub.add_parser(
         "check", parents=[common],
         help="read the content folder (or PATHs) and report every problem",
     )
     p.add_argument("paths", nargs="*", metavar="PATH")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(
         "build", parents=[common],
         help="one publishing pass: read content, write feeds and pages to the output folder",
     )
     p.add_argument("--force", action="store_true", help="re-render every file")
+    p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
         "run", parents=[common],
@@ -354,9 +363,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--once", action="store_true",
                    help="one pass (reconcile, due digests, one outbox drain), then exit: for cron")
     p.add_argument("--log-format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_run, needs_config=False)
 
     p = sub.add_parser("status", parents=[common], help="what the daemon did last and will do next")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_status)
 
     p = sub.add_parser(
         "inspect", parents=[common],
@@ -364,6 +375,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.set_defaults(func=cmd_inspect)
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name is not None and name.startswith(e.name):
+                continue  # that part of feeds is not installed here
+            raise
+        module.add_commands(sub, common)
     return parser
 
 
@@ -373,24 +394,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(args.verbose, getattr(args, "log_format", "text"))
     out = sys.stdout
     try:
-        if args.command == "init":
-            return cmd_init(args, out)
-        if args.command == "run":
-            return cmd_run(args)
+        if not getattr(args, "needs_config", True):
+            return int(args.func(args, out))
         config = load_config(args.config)
-        if args.command == "check":
-            return cmd_check(args, config, out)
-        if args.command == "status":
-            return cmd_status(args, config, out)
-        if args.command == "build":
-            return cmd_build(args, config, out)
-        if args.command == "inspect":
-            return cmd_inspect(args, config, out)
+        return int(args.func(args, config, out))
     except FeedsError as e:
         print(f"feeds: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    parser.error(f"unknown command {args.command!r}")
-    return 2
-

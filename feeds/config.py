@@ -78,6 +78,48 @@ class EndpointSection(_Strict, frozen=True):
     max_age: str = "2d"
 
 
+class SmtpSection(_Strict, frozen=True):
+    host: str = "127.0.0.1"
+    port: int = 25
+    tls: str = "none"  # none | starttls | tls
+    username_env: str = ""
+    password_env: str = ""
+    concurrency: int = 4
+    rate: float = 0  # messages per second, 0 = unlimited
+    timeout: str = "30s"
+
+
+class EmailSection(_Strict, frozen=True):
+    from_: str = msgspec.field(default="Newsroom <news@example.org>", name="from")
+    transport: str = "file"  # file | smtp
+    maildir: str = "mail"
+    reply_to: str = ""
+    dkim_key_env: str = ""
+    dkim_selector: str = ""
+    unsubscribe_secret_env: str = "FEEDS_UNSUBSCRIBE_SECRET"
+    unsubscribe_mailto: str = ""
+    smtp: SmtpSection = SmtpSection()
+
+
+class DigestSection(_Strict, frozen=True):
+    name: str
+    cron: str
+    timezone: str = "UTC"
+    subject: str = "{{ site.title }}: {{ releases|length }} new releases"
+    tags: list[str] = []
+    languages: list[str] = []
+    skip_empty: bool = True
+    max_releases: int = 50
+
+
+class ServeSection(_Strict, frozen=True):
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8080
+    cache_control: str = "public, max-age=300"
+    secret_env: str = "FEEDS_WEB_SECRET"
+
+
 class _RawConfig(_Strict, frozen=True):
     site: SiteSection
     content: ContentSection = ContentSection()
@@ -85,6 +127,9 @@ class _RawConfig(_Strict, frozen=True):
     output: OutputSection = OutputSection()
     schedule: ScheduleSection = ScheduleSection()
     endpoint: list[EndpointSection] = []
+    email: EmailSection = EmailSection()
+    digest: list[DigestSection] = []
+    serve: ServeSection = ServeSection()
 
 
 @dataclass(frozen=True)
@@ -113,6 +158,43 @@ class Endpoint:
 
 
 @dataclass(frozen=True)
+class Smtp:
+    host: str
+    port: int
+    tls: str
+    username_env: str
+    password_env: str
+    concurrency: int
+    rate: float
+    timeout_seconds: int
+
+
+@dataclass(frozen=True)
+class Email:
+    sender: str  # the From header, "Name <address>"
+    transport: str  # "file" or "smtp"
+    maildir: Path
+    reply_to: str
+    dkim_key_env: str
+    dkim_selector: str
+    unsubscribe_secret_env: str
+    unsubscribe_mailto: str
+    smtp: Smtp
+
+
+@dataclass(frozen=True)
+class Digest:
+    name: str
+    cron: str
+    timezone: str
+    subject: str  # a Jinja2 template
+    tags: tuple[str, ...]
+    languages: tuple[str, ...]
+    skip_empty: bool
+    max_releases: int
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path  # the config file; every relative path below is resolved against its folder
     site: Site
@@ -131,6 +213,9 @@ class Config:
     rescan_seconds: int = 300
     misfire_grace_seconds: int = 3600
     stop_timeout_seconds: int = 30
+    email: Email | None = None
+    digests: tuple[Digest, ...] = ()
+    serve: ServeSection = ServeSection()
 
     @property
     def hub(self) -> str | None:
@@ -236,6 +321,10 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
             raise ConfigError(path, str(e), f"schedule.{key}") from None
     if durations["rescan"] < 1:
         raise ConfigError(path, "must be at least 1s", "schedule.rescan")
+    email = _email(raw.email, base, path)
+    digests = tuple(_digest(d, i, path) for i, d in enumerate(raw.digest))
+    if len({d.name for d in digests}) != len(digests):
+        raise ConfigError(path, "digest names must be unique", "digest.name")
     names = [e.name for e in endpoints]
     if len(set(names)) != len(names):
         raise ConfigError(path, f"endpoint names must be unique, got {names}", "endpoint.name")
@@ -260,7 +349,61 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         rescan_seconds=durations["rescan"],
         misfire_grace_seconds=durations["misfire_grace"],
         stop_timeout_seconds=durations["stop_timeout"],
+        email=email,
+        digests=digests,
+        serve=raw.serve,
     )
+
+
+def _email(raw: EmailSection, base: Path, path: Path) -> Email:
+    from email.utils import parseaddr
+
+    if raw.transport not in ("file", "smtp"):
+        raise ConfigError(path, f"expected 'file' or 'smtp', got {raw.transport!r}", "email.transport")
+    if "@" not in parseaddr(raw.from_)[1]:
+        raise ConfigError(path, f"expected an address like 'Newsroom <news@example.org>', "
+                          f"got {raw.from_!r}", "email.from")
+    smtp = raw.smtp
+    if smtp.tls not in ("none", "starttls", "tls"):
+        raise ConfigError(path, f"expected 'none', 'starttls' or 'tls', got {smtp.tls!r}",
+                          "email.smtp.tls")
+    if not 1 <= smtp.concurrency <= 100:
+        raise ConfigError(path, f"expected 1 to 100 connections, got {smtp.concurrency}",
+                          "email.smtp.concurrency")
+    if smtp.rate < 0:
+        raise ConfigError(path, "expected 0 (unlimited) or more messages per second",
+                          "email.smtp.rate")
+    try:
+        timeout = parse_duration(smtp.timeout)
+    except ValueError as e:
+        raise ConfigError(path, str(e), "email.smtp.timeout") from None
+    return Email(
+        sender=raw.from_, transport=raw.transport, maildir=(base / raw.maildir).resolve(),
+        reply_to=raw.reply_to, dkim_key_env=raw.dkim_key_env, dkim_selector=raw.dkim_selector,
+        unsubscribe_secret_env=raw.unsubscribe_secret_env,
+        unsubscribe_mailto=raw.unsubscribe_mailto,
+        smtp=Smtp(smtp.host, smtp.port, smtp.tls, smtp.username_env, smtp.password_env,
+                  smtp.concurrency, smtp.rate, timeout),
+    )
+
+
+def _digest(raw: DigestSection, index: int, path: Path) -> Digest:
+    where = f"digest.{index}"
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(raw.timezone)
+    except (ValueError, KeyError, OSError):
+        raise ConfigError(path, f"expected an IANA time zone, got {raw.timezone!r}",
+                          f"{where}.timezone") from None
+    try:
+        from apscheduler.triggers.cron import CronTrigger
+
+        CronTrigger.from_crontab(raw.cron, timezone=raw.timezone)
+    except ValueError as e:
+        raise ConfigError(path, f"not a cron line ({e}): {raw.cron!r}", f"{where}.cron") from None
+    return Digest(raw.name, raw.cron, raw.timezone, raw.subject, tuple(raw.tags),
+                  tuple(raw.languages), raw.skip_empty, raw.max_releases)
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")

@@ -19,6 +19,7 @@ import msgspec
 
 from feeds.errors import StoreError
 from feeds.model import Release
+from feeds.outbox import Delivery
 from feeds.plan import Event, Publication
 
 
@@ -64,7 +65,10 @@ class StateStore(Protocol):
     def identities(self) -> dict[str, Identity]: ...
     def save_identities(self, identities: Iterable[Identity]) -> None: ...
     def publications(self) -> dict[str, Publication]: ...
-    def record_plan(self, changed: Iterable[Publication], events: Iterable[Event]) -> None: ...
+    def record_plan(
+        self, changed: Iterable[Publication], events: Iterable[Event],
+        deliveries: Iterable[Delivery] = (),
+    ) -> None: ...
     def outputs(self) -> dict[str, Output]: ...
     def save_outputs(self, written: Iterable[Output], removed: Iterable[str]) -> None: ...
     def get_meta(self, key: str) -> str | None: ...
@@ -110,6 +114,21 @@ SCHEMA = [
         at TEXT NOT NULL,
         path TEXT NOT NULL
     );
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        delivery_id TEXT NOT NULL UNIQUE,
+        endpoint TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        release_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error TEXT,
+        done_at TEXT
+    );
+    CREATE INDEX outbox_due ON outbox (status, endpoint, seq);
     CREATE TABLE outputs (
         path TEXT PRIMARY KEY,
         input_key TEXT NOT NULL,
@@ -290,9 +309,19 @@ class SQLiteStore:
             )
         return out
 
-    def record_plan(self, changed: Iterable[Publication], events: Iterable[Event]) -> None:
-        """Publication state and the events it causes commit together, or not at all."""
+    def record_plan(
+        self, changed: Iterable[Publication], events: Iterable[Event],
+        deliveries: Iterable[Delivery] = (),
+    ) -> None:
+        """Publication state, the events it causes and the deliveries they fan out to
+        commit together, or not at all."""
         with self.transaction():
+            self._db.executemany(
+                "INSERT OR IGNORE INTO outbox (delivery_id, endpoint, kind, release_id,"
+                " created_at, payload, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((d.delivery_id, d.endpoint, d.kind, d.release_id, _iso(d.created_at), d.payload,
+                  _iso(d.created_at)) for d in deliveries),
+            )
             self._db.executemany(
                 "INSERT OR REPLACE INTO publications (id, path, content_hash, title, sort_date,"
                 " published_at, edited_at, retracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

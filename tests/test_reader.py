@@ -334,6 +334,15 @@ def test_embargo_times_that_disagree_take_the_latest() -> None:
     assert reading.note and "do not agree" in reading.note
 
 
+@pytest.mark.parametrize(
+    "line", ["Embargoed until 23:00 PST, December 31, 9999", "Embargo 31 December 9999 23:00 UTC-12"]
+)
+def test_embargo_at_the_end_of_time_does_not_overflow(line: str) -> None:
+    got = parse_embargo(line)
+    assert got == datetime.max.replace(tzinfo=UTC)
+    got.astimezone(UTC)
+
+
 def test_embargo_date_only_is_midnight() -> None:
     reading = read_embargo("EMBARGOED UNTIL 5 June 2026")
     assert reading.until == datetime(2026, 6, 5, tzinfo=UTC)

@@ -183,6 +183,22 @@ def parse_text_date(s: str, languages: Sequence[str] = ()) -> date | None:
     return found[0] if found else None
 
 
+_MAX_UTC = datetime.max.replace(tzinfo=UTC)
+_MIN_UTC = datetime.min.replace(tzinfo=UTC)
+_SPACE_BEFORE_OFFSET = re.compile(r"(\d)\s+(Z|[+\-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
+_LEAP_SECOND = re.compile(r"(T|\s|^)(\d{2}:\d{2}):60")
+
+
+def _checked(dt: datetime) -> datetime:
+    """``dt`` if its UTC equivalent exists; else the far end of time (far future = hold)."""
+    try:
+        dt.astimezone(UTC)
+    except OverflowError:
+        offset = dt.utcoffset() or timedelta(0)
+        return _MAX_UTC if offset < timedelta(0) else _MIN_UTC
+    return dt
+
+
 # --- embargo lines ----------------------------------------------------------------------
 
 class _Zone(NamedTuple):
@@ -402,6 +418,14 @@ def read_embargo(
         return EmbargoReading(None, False, False, None)
     day, start, end = found
     rest = text[:start] + " " * (end - start) + text[end:]  # keep offsets; hide the date
+    try:
+        return _embargo_instant(day, rest, default_tz)
+    except OverflowError:  # 31 December 9999 in a zone west of UTC: the end of time
+        far = _MAX_UTC if day.year > 5000 else _MIN_UTC
+        return EmbargoReading(far, True, True, "the embargo is beyond the range of dates")
+
+
+def _embargo_instant(day: date, rest: str, default_tz: tzinfo) -> EmbargoReading:
     instants: list[tuple[datetime, bool]] = []
     notes: list[str] = []
     for m in _TIME_RX.finditer(rest):
@@ -428,12 +452,12 @@ def read_embargo(
         local = datetime.combine(day, time(0, 0))
         if zm:
             resolved, note = _resolve(local, zm.group("zone"))
-            return EmbargoReading(resolved, True, False, note)
+            return EmbargoReading(_checked(resolved), True, False, note)
         city = _CITY_TIME.search(rest)
         tz = _city_zone(city.group("city")) if city else None
         if tz is not None:
-            return EmbargoReading(local.replace(tzinfo=tz), True, False, None)
-        return EmbargoReading(local.replace(tzinfo=default_tz), False, False, None)
+            return EmbargoReading(_checked(local.replace(tzinfo=tz)), True, False, None)
+        return EmbargoReading(_checked(local.replace(tzinfo=default_tz)), False, False, None)
     zoned = [dt for dt, has_zone in instants if has_zone]
     pool = zoned or [dt for dt, _ in instants]
     distinct = {dt.astimezone(UTC) for dt in pool}
@@ -447,7 +471,7 @@ def read_embargo(
     for dt in pool[1:]:
         if dt >= chosen:  # the latest instant; of equal ones, the last written
             chosen = dt
-    return EmbargoReading(chosen, bool(zoned), True, "; ".join(notes) or None)
+    return EmbargoReading(_checked(chosen), bool(zoned), True, "; ".join(notes) or None)
 
 
 def parse_embargo(
@@ -464,22 +488,6 @@ def parse_embargo(
 
 
 # --- front matter -----------------------------------------------------------------------
-
-_MAX_UTC = datetime.max.replace(tzinfo=UTC)
-_MIN_UTC = datetime.min.replace(tzinfo=UTC)
-_SPACE_BEFORE_OFFSET = re.compile(r"(\d)\s+(Z|[+\-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
-_LEAP_SECOND = re.compile(r"(T|\s|^)(\d{2}:\d{2}):60")
-
-
-def _checked(dt: datetime) -> datetime:
-    """``dt`` if its UTC equivalent exists; else the far end of time (far future = hold)."""
-    try:
-        dt.astimezone(UTC)
-    except OverflowError:
-        offset = dt.utcoffset() or timedelta(0)
-        return _MAX_UTC if offset < timedelta(0) else _MIN_UTC
-    return dt
-
 
 def parse_iso_datetime(
     value: str | date | datetime, default_tz: tzinfo = UTC

@@ -359,7 +359,9 @@ _CONTACT_WORD = (
     r"|relations?\s+presse|contactos?\s+de\s+prensa|media\s+relations|press\s+office"
     r"|جهة\s+الاتصال|للتواصل|للاستفسارات)"
 )
-_QUALIFIER = r"(?:(?:media|press|news|investor|pr|public\s+relations|company|agency)\s+)"
+_QUALIFIER = (
+    r"(?:(?:media|press|news|investor(?:\s+relations)?|ir|pr|public\s+relations|company|agency)\s+)"
+)
 # The back matter of a release: one pattern per kind of paragraph. ``_BACK_MATTER`` joins
 # them all (the group that matched says what a paragraph is); ``_ROUTES`` joins only those a
 # paragraph's first word can start, so running text is turned away after one dict lookup.
@@ -427,7 +429,7 @@ _CONTACT_WORDS = (
     "kontaktpersoner presskontakt presskontakter pressekontakt medienkontakt relations relation "
     "جهة للتواصل للاستفسارات"
 )
-_QUALIFIER_WORDS = "media press news investor pr public company agency journalist"
+_QUALIFIER_WORDS = "media press news investor ir pr public company agency journalist"
 _ROUTE_TABLE: list[tuple[str, tuple[str, ...]]] = [
     ("view originally [original/source", ("trailer",)),
     ("the", ("trailer",)),
@@ -469,6 +471,10 @@ def _routes() -> dict[str, re.Pattern[str]]:
 
 
 _ROUTES = _routes()
+_ORG_CONTACTS = re.compile(
+    rf"(?P<org>(?-i:[A-Z])[^:\n]{{0,80}}?)[ \t]+{_QUALIFIER}?{_CONTACT_WORD}[ \t]*[:：][ \t]*",
+    re.IGNORECASE,
+)
 _ABOUT_LABEL = re.compile(
     r"(?:about|acerca\s+de(?:l)?|[àa]\s+propos\s+(?:de|d['’]|du|des)|informazioni\s+su|om|over"
     r"|sobre|[üu]ber|نبذة\s+عن|حول|عن)[ \t]+(?:(?:the|la|le|les|el|los|las|l['’]|die|der|das"
@@ -593,6 +599,9 @@ _ORG_WORDS = _words(
     "Asociación Asociacion Verband Associates Consulting Media PR"
 )
 _GLUED = re.compile(r"[a-z][A-Z]")
+_GLUED_LABEL = re.compile(
+    r"(?:Office|Email|E-mail|Mail|Mobile|Cell|Direct|Phone|Tel|Fax|Main|Contact)(?=[a-z0-9])"
+)
 _WORD_START = re.compile(r"(?<![\w'’])\w|(?<=[a-z])[A-Z]")
 _JUNK_NAMES = frozenset(
     {"email", "e-mail", "email us here", "visit our website", "visit our blog", "website",
@@ -929,7 +938,21 @@ def _name_ok(text: str, min_words: int = 1) -> bool:
     words = text.count(" ") + 1
     if not min_words <= words <= 8 or _NAME_CHARS.search(text) or "www." in text:
         return False
+    if words == 1 and _is_org_word(text):
+        return False  # "Inc." left over from "Acme, Inc."
     return text.casefold() not in _JUNK_NAMES
+
+
+def _org_ok(text: str) -> bool:
+    """An organisation's name: like a person's, but "B2i Digital" may hold digits."""
+    first = text.split(" ", 1)[0]
+    if len(text) > 80 or not (
+        _upper_first(text) or (first[:1].isdigit() and any(c.isalpha() for c in first))
+    ):
+        return False  # "951 Broken Sound Parkway" is an address; "3M" is a company
+    if text.count(" ") > 7 or "@" in text or "/" in text or "www." in text:
+        return False
+    return text.casefold() not in _JUNK_NAMES and not (" " not in text and _is_org_word(text))
 
 
 def _is_org_word(word: str) -> bool:
@@ -966,6 +989,10 @@ def _phones(text: str) -> list[tuple[str, int, int]]:
         if start and text[start] != "(" and (text[start - 1].isalnum() or text[start - 1] in "+."):
             continue  # digits inside a word, a URL or a longer number
         value = m.group(0).strip(" \t\u00a0.-/")
+        paren = value.find("(", 1)
+        if paren > 0 and value[:paren].isdigit():  # "33487(561) 558-2020": a ZIP code glued on
+            start += paren
+            value = value[paren:]
         if value.count("(") < value.count(")"):
             value = value.rstrip(")").strip()
         if value.count("(") > value.count(")"):
@@ -1002,15 +1029,27 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
     for segment in segments:
         c = _Contact(line)
         found: list[tuple[int, int]] = []
-        if "@" in segment:
-            for m in _EMAIL.finditer(segment):
-                if c.email is None:
-                    c.email = m.group(0)
-                found.append(m.span())
-        if _DIGIT.search(segment):
-            for value, start, end in _phones(segment):
+        emails = [[m.start(), m.end()] for m in _EMAIL.finditer(segment)] if "@" in segment else []
+        phones = _phones(segment) if _DIGIT.search(segment) else []
+        for value, start, end in phones:
+            inside = False
+            for span in emails:
+                if span[0] <= start < span[1]:
+                    inside = True  # 12345678@qq.com: digits of an address, not a phone
+                elif start < span[0] < end:
+                    span[0] = end  # "(561) 558-2020info@…": a phone glued to an address
+            if not inside:
                 if c.phone is None:
                     c.phone = value
+                found.append((start, end))
+        for start, end in emails:
+            label = _GLUED_LABEL.match(segment, start, end)
+            if label:  # "Officedavid@b2idigital.com": a wire glued the field label on
+                start = label.end()
+            address = segment[start:end]
+            if _EMAIL.fullmatch(address):
+                if c.email is None:
+                    c.email = address
                 found.append((start, end))
         rest = segment
         for start, end in sorted(found, reverse=True):
@@ -1032,7 +1071,7 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
             words = _strip_words(piece.split())
             if words:
                 pieces.append(" ".join(words).strip(" .,;:"))
-        min_words = 1 if inline or c.has_means() else 2
+        min_words = 1 if inline else 2
         for piece in pieces:
             if not piece:
                 continue
@@ -1042,12 +1081,18 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
             elif c.name is None and c.org is None and _name_ok(piece, min_words):
                 person, org = (piece, None) if c.has_means() else _split_person_org(piece)
                 if person is not None:
-                    person, title = _split_title(person)
+                    person, title, after = _split_title(person)
                     c.name, c.title = person, c.title or title
+                    org = org or after
                 c.org = c.org or org
+            elif c.name is None and _GLUED.search(piece) and _split_title(piece)[1]:
+                # "David ShapiroChief Executive OfficerB2i Digital", glued by a wire
+                c.name, title, after = _split_title(piece)
+                c.title = c.title or title
+                c.org = c.org or (after if after and _org_ok(after) else None)
             elif c.title is None and c.name and _JOB_TITLE.match(piece):
                 c.title = piece
-            elif c.org is None and _name_ok(piece, 1):
+            elif c.org is None and _org_ok(piece):
                 c.org = piece
         if not (c.name or c.has_means() or c.org or c.title):
             if out and c.placeholder:
@@ -1063,20 +1108,25 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
     return out
 
 
-def _split_title(person: str) -> tuple[str, str | None]:
-    """"Thomas SauveChief Executive Officer" -> ("Thomas Sauve", "Chief Executive Officer")."""
+def _split_title(person: str) -> tuple[str, str | None, str | None]:
+    """"Thomas SauveChief Executive Officer" -> ("Thomas Sauve", "Chief Executive Officer");
+    a name glued to its title and organisation by a wire also gives the organisation."""
     if person.count(" ") < 2 and not _GLUED.search(person):
-        return person, None
+        return person, None, None
     for m in _WORD_START.finditer(person):
         if m.start() == 0:
             continue
         t = _JOB_TITLE.match(person, m.start())
         if t:
             before = person[: m.start()].strip(" ,-–")
-            if _name_ok(before, 1):
-                return before, person[m.start():].strip()
-            break
-    return person, None
+            if not _name_ok(before, 1):
+                break
+            title = person[m.start():].strip()
+            glued = _GLUED.search(person, t.end() - 1)
+            if glued and glued.start() == t.end() - 1:  # "OfficerB2i Digital"
+                return before, person[m.start():t.end()], person[t.end():].strip() or None
+            return before, title, None
+    return person, None, None
 
 
 class _Contacts:
@@ -1096,7 +1146,14 @@ class _Contacts:
         self.lines += 1
         if self.lines > MAX_CONTACT_LINES:
             return
+        org_label = _ORG_CONTACTS.match(text) if not inline and ":" in text[:120] else None
+        if org_label:  # "Vycor Medical, Inc. Contacts: …" inside a contact block
+            self.section_org = org_label.group("org").strip()
+            self.current = None
+            text = text[org_label.end():]
         for part in _parse_contact_text(text, line, inline=inline):
+            if org_label and not part.name:
+                part.org = self.section_org
             cur = self.current
             if part.title and not (part.name or part.has_means() or part.org):
                 if cur is not None and cur.title is None:

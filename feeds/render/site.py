@@ -63,6 +63,10 @@ def release_slug(release: Release) -> str:
     return slugify(str(PurePosixPath(release.path).with_suffix("")))
 
 
+def release_url(config: Config, release: Release) -> str:
+    return f"{config.site.url}releases/{release_slug(release)}.html"
+
+
 def is_rtl(language: str) -> bool:
     return language.split("-")[0].lower() in RTL_LANGUAGES
 
@@ -112,7 +116,7 @@ class SiteBuilder:
         self.entries: list[Entry] = []
         for release in plan.visible:
             published, updated = plan.entry_times(release)
-            url = f"{self.site.url}releases/{release_slug(release)}.html"
+            url = release_url(config, release)
             self.entries.append(Entry(release, url, published, updated))
         tombstones = [Tombstone(p.id, p.retracted_at, None) for p in plan.tombstones
                       if p.retracted_at is not None]
