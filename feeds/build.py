@@ -15,8 +15,8 @@ from datetime import datetime
 from feeds.config import Config
 from feeds.intake.scan import Progress, ScanResult, scan
 from feeds.model import Diagnostic
-from feeds.plan import Event, Plan, plan
 from feeds.outbox import Delivery, fan_out
+from feeds.plan import Event, Plan, plan
 from feeds.render.site import RENDER_VERSION, SiteBuilder, release_url, templates_key
 from feeds.store import StateStore
 from feeds.writer import WriteReport, write_outputs

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -215,7 +215,7 @@ class Config:
     stop_timeout_seconds: int = 30
     email: Email | None = None
     digests: tuple[Digest, ...] = ()
-    serve: ServeSection = ServeSection()
+    serve: ServeSection = field(default_factory=ServeSection)
 
     @property
     def hub(self) -> str | None:
