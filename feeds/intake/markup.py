@@ -64,7 +64,9 @@ def sanitize_html(fragment: str) -> str:
 
 def _text_block_html(block: str) -> str:
     escaped = html.escape(block, quote=False)
-    linked = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+    linked = _URL.sub(
+        lambda m: f'<a href="{m.group(0)}" rel="noopener noreferrer">{m.group(0)}</a>', escaped
+    )
     return "<p>" + linked.replace("\n", "<br>\n") + "</p>"
 
 
@@ -74,6 +76,6 @@ def body_html(paragraphs: Sequence[str], body_format: BodyFormat | str) -> str:
         rendered = cmarkgfm.github_flavored_markdown_to_html(
             "\n\n".join(paragraphs), options=_CMARK_OPTIONS
         )
-    else:
-        rendered = "\n".join(_text_block_html(p) for p in paragraphs)
-    return sanitize_html(rendered).strip()
+        return sanitize_html(rendered).strip()
+    # Plain text is escaped before any tag is added: safe by construction, no sanitiser needed.
+    return "\n".join(_text_block_html(p) for p in paragraphs)

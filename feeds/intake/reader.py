@@ -539,7 +539,7 @@ _DL_DATE = (
     rf"|del{_S}+)?\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
     rf"(?:,?{_S}*(?:at{_S}+)?\d{{1,2}}[:.]\d{{2}}(?:{_S}*[ap]\.?m\.?)?(?:{_S}*[A-Z]{{2,4}})?)?"
 )
-_WIRE = r"(?P<wire>/[^/\n]{1,40}/|\([^()\n]{2,40}\))"
+_WIRE = r"(?P<wire>/[^/\n]{1,40}/|\([^():\n]{2,40}\))"  # no colon: "(NYSE: ACME)" is a ticker
 _DATELINE = re.compile(
     rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}})"
     rf"(?:(?:{_COMMA}{_S}*|{_DASH}){_DL_DATE})?"
@@ -819,7 +819,7 @@ def _back_kind(p: _Para) -> str | None:
     size = len(text)
     if size <= 24 and _is_end_mark(text):
         return "end"
-    if text[0] in "#*_>" or "**" in text[:160] or "__" in text[:160]:
+    if text[0] in "#*_>" or "**" in text or "__" in text:
         text = _unmark(text)
         if not text:
             return None
@@ -1578,7 +1578,7 @@ class _Reader:
         while k < n:
             p = paras[k]
             kind = _back_kind(p) if k > lead else None
-            if kind is None and k > lead and self.more_info_heading(k):
+            if kind is None and k > lead and len(p.text) <= 60 and self.more_info_heading(k):
                 break
             if kind is None:
                 self.body.append(p)
@@ -1616,7 +1616,7 @@ class _Reader:
             p = paras[k]
             k += 1
             kind = _back_kind(p)
-            if kind is None and self.more_info_heading(k - 1):
+            if kind is None and len(p.text) <= 60 and self.more_info_heading(k - 1):
                 self.contacts.start_section()
                 state = "contact"
                 continue

@@ -75,8 +75,11 @@ def parse_release(
     suffix = PurePosixPath(path).suffix.lower()
     is_markdown = suffix in MARKDOWN_SUFFIXES or bool(fm.syntax) or looks_like_markdown(fm.body)
     fm_language = _text(meta, "language", path)
-    # The language guides date parsing ("3 mai 2024"); the body decides it in the end.
-    guess = fm_language or (detect_language(fm.body[:400]) or ("", 0.0))[0]
+    # Detected once, before reading, because the language guides the reader ("3 mai 2024"
+    # is a date line); the title is left out, as it is often in another language than the
+    # body ("Lotto.com® and Players Cafe Hosts…" over a Spanish release).
+    detected = None if fm_language else detect_language(_after_first_line(fm.body)[:700])
+    guess = fm_language or (detected[0] if detected else "")
     hint = [guess.split("-")[0].lower()] if guess else []
     reading = read_text(
         fm.body, markdown=is_markdown, first_line=fm.body_first_line, languages=hint
@@ -100,7 +103,12 @@ def parse_release(
             and embargo.date() == date.date()):
         date = embargo  # "Embargoed until 9 a.m." on the release day is its publication time
 
-    language, language_source = _language(fm_language, reading, site_language)
+    if fm_language:
+        language, language_source = fm_language, "front_matter"
+    elif detected is not None:
+        language, language_source = detected[0], "detected"
+    else:
+        language, language_source = site_language, "site"
     summary = _text(meta, "summary", path) or summarize(reading.paragraphs, body_format)
 
     return Release(
@@ -183,15 +191,10 @@ def _date(
     return None, None
 
 
-def _language(
-    fm_language: str | None, reading: TextReading, site_language: str
-) -> tuple[str, str]:
-    if fm_language:
-        return fm_language, "front_matter"
-    detected = detect_language(" ".join(reading.paragraphs[:6]))
-    if detected is not None:
-        return detected[0], "detected"
-    return site_language, "site"
+def _after_first_line(text: str) -> str:
+    stripped = text.lstrip()
+    newline = stripped.find("\n")
+    return stripped[newline + 1:] if newline >= 0 else stripped
 
 
 def _photo(meta: Mapping[str, Any], reading: TextReading, path: str) -> Photo | None:
