@@ -14,11 +14,12 @@ from datetime import datetime
 
 from feeds.config import Config
 from feeds.intake.scan import Progress, ScanResult, scan
-from feeds.model import Diagnostic
+from feeds.model import Diagnostic, Release
 from feeds.outbox import Delivery, fan_out
-from feeds.plan import Event, Plan, plan
+from feeds.plan import Event, Plan, Publication, plan
+from feeds.render.feeds import EntryCache
 from feeds.render.site import RENDER_VERSION, SiteBuilder, release_url, templates_key
-from feeds.store import StateStore
+from feeds.store import Identity, Output, StateStore
 from feeds.writer import WriteReport, write_outputs
 
 log = logging.getLogger("feeds.build")
@@ -42,6 +43,18 @@ class BuildReport:
         return self.plan.events if self.plan else ()
 
 
+@dataclass
+class BuildMemory:
+    """What a long-running process (the daemon) keeps between passes, so a pass after one
+    file changed decodes, loads and renders only what that change touches."""
+
+    releases: dict[str, Release] = field(default_factory=dict)  # by path
+    identities: dict[str, Identity] | None = None
+    publications: dict[str, Publication] | None = None
+    manifest: dict[str, Output] | None = None
+    entries: EntryCache | None = None
+
+
 def _build_key(config: Config) -> str:
     parts = (RENDER_VERSION, repr(config), templates_key(config))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
@@ -49,11 +62,15 @@ def _build_key(config: Config) -> str:
 
 def build(
     config: Config, store: StateStore, *, now: datetime, progress: Progress | None = None,
-    force: bool = False,
+    force: bool = False, memory: BuildMemory | None = None,
 ) -> BuildReport:
     start = time.perf_counter()
     now = now.replace(microsecond=0)
-    result = scan(config, store, now=now, progress=progress)
+    if memory is not None and memory.identities is None:
+        memory.identities = store.identities()
+    result = scan(config, store, now=now, progress=progress,
+                  memo=memory.releases if memory is not None else None,
+                  identities=memory.identities if memory is not None else None)
     report = BuildReport(result, problems=list(result.problems))
     report.timings["intake"] = time.perf_counter() - start
     key = _build_key(config)
@@ -66,7 +83,11 @@ def build(
         return report
 
     mark = time.perf_counter()
-    the_plan = plan(result.releases.values(), store.publications(), now)
+    if memory is not None and memory.publications is not None:
+        publications = memory.publications
+    else:
+        publications = store.publications()
+    the_plan = plan(result.releases.values(), publications, now)
     report.plan = the_plan
     deliveries: list[Delivery] = []
     if the_plan.events and config.endpoints:
@@ -77,19 +98,32 @@ def build(
     store.record_plan(the_plan.changed, the_plan.events, deliveries)
     for event in the_plan.events:
         log.info("%s %s (%s)", event.kind, event.id, event.path)
+    if memory is not None:
+        memory.publications = the_plan.publications
     for release in the_plan.held:
-        log.info("held under embargo until %s: %s (%s)", release.embargo_until, release.id,
-                 release.path)
+        log.debug("held under embargo until %s: %s (%s)", release.embargo_until, release.id,
+                  release.path)
 
     report.timings["plan"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    builder = SiteBuilder(config, the_plan)
-    manifest = store.outputs()
+    entries = memory.entries if memory is not None else None
+    builder = SiteBuilder(config, the_plan, cache=entries)
+    if memory is not None and memory.manifest is not None:
+        manifest = memory.manifest
+    else:
+        manifest = store.outputs()
     report.write = write_outputs(
         config.output_dir, builder.outputs(), manifest, builder.prepare,
         lambda: builder.cache.failures,
     )
     store.save_outputs(report.write.manifest, report.write.removed)
+    if memory is not None:
+        manifest = dict(manifest)
+        manifest.update((row.path, row) for row in report.write.manifest)
+        for path in report.write.removed:
+            manifest.pop(path, None)
+        memory.manifest = manifest
+        memory.entries = builder.cache.trimmed()
     report.timings["render and write"] = time.perf_counter() - mark
     for path, reason in sorted(report.write.left_out.items()):
         report.problems.append(Diagnostic(path, f"left out of the feeds: {reason}", None, "error"))

@@ -322,7 +322,10 @@ def cmd_init(args: argparse.Namespace, out: TextIO) -> int:
 COMMAND_MODULES = ("feeds.digest.cli", "feeds.deliver.cli", "feeds.web.cli")
 
 
-def build_parser() -> argparse.ArgumentParser:
+CORE_COMMANDS = frozenset({"init", "check", "build", "run", "status", "inspect"})
+
+
+def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--config", default=DEFAULT_CONFIG, metavar="PATH",
@@ -377,7 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=cmd_inspect)
 
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if extensions else ():
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as e:
@@ -389,7 +392,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    # A core command needs none of the optional parts (mail, HTTP): do not import them.
+    parser = build_parser(extensions=command not in CORE_COMMANDS)
     args = parser.parse_args(argv)
     setup_logging(args.verbose, getattr(args, "log_format", "text"))
     out = sys.stdout

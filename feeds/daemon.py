@@ -32,7 +32,7 @@ from typing import Any
 
 from watchfiles import Change, awatch
 
-from feeds.build import BuildReport, build
+from feeds.build import BuildMemory, BuildReport, build
 from feeds.config import Config, load_config
 from feeds.errors import FeedsError, StateLocked
 from feeds.intake.scan import is_content_name
@@ -150,6 +150,8 @@ class Daemon:
         self._scheduler: JobScheduler | None = None
         self._watch_stop = asyncio.Event()
         self._watcher: asyncio.Task[None] | None = None
+        self.memory = BuildMemory()  # decoded releases, rendered entries: kept between passes
+        self._embargo_jobs: dict[str, datetime] = {}
 
     # -- requests --------------------------------------------------------------------
 
@@ -164,7 +166,7 @@ class Daemon:
         start = time.perf_counter()
         try:
             with SQLiteStore(config.state_path) as store:
-                report = build(config, store, now=self.clock())
+                report = build(config, store, now=self.clock(), memory=self.memory)
                 self._record(store, report, time.perf_counter() - start)
         except FeedsError as e:
             log.error("reconcile failed: %s", e)
@@ -239,12 +241,17 @@ class Daemon:
             if until is None or until - now > FAR_FUTURE:
                 continue
             wanted[f"embargo:{release.id}"] = until
-        for job_id in self._scheduler.job_ids():
-            if job_id.startswith("embargo:") and job_id not in wanted:
+        for job_id in list(self._embargo_jobs):
+            if job_id not in wanted:
                 self._scheduler.remove(job_id)
+                del self._embargo_jobs[job_id]
         for job_id, until in wanted.items():
+            if self._embargo_jobs.get(job_id) == until:
+                continue
             self._scheduler.at(job_id, until, functools.partial(self.request_reconcile, job_id))
-            log.info("embargo: %s lifts at %s", job_id.removeprefix("embargo:"), until.isoformat())
+            self._embargo_jobs[job_id] = until
+            log.info("embargo: %s held until %s", job_id.removeprefix("embargo:"),
+                     until.isoformat())
 
     def _publish_status(self) -> None:
         if self._scheduler is None:
@@ -309,6 +316,7 @@ class Daemon:
                       self.config.state_path)
             return
         self.config = new
+        self.memory = BuildMemory()  # templates or site settings may differ
         log.info("config reloaded from %s", self.config_path)
         if self._scheduler is not None:
             self._scheduler.every("rescan", new.rescan_seconds,

@@ -111,10 +111,12 @@ def write_outputs(
         raise OutputError(out_dir, "the output folder is not writable")
     produced: set[str] = set()
     todo: list[tuple[OutputFile, Output | None]] = []
+    base = str(out_dir)
     for f in files:
         produced.add(f.path)
         known = manifest.get(f.path)
-        if known is not None and known.input_key == f.key and (out_dir / f.path).is_file():
+        if known is not None and known.input_key == f.key and os.path.isfile(
+                os.path.join(base, f.path)):
             report.unchanged += 1
         else:
             todo.append((f, known))

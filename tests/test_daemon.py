@@ -110,7 +110,7 @@ def test_embargo_two_seconds_ahead(running: Daemon) -> None:
         f"---\ntitle: Embargoed release\nembargo: {lift.isoformat()}\n---\n\nBern – Not yet.\n",
         encoding="utf-8")
     wait_for(lambda: b"embargoed" in (site / "daemon.log").read_bytes() and
-             b"lifts at" in (site / "daemon.log").read_bytes(), what="the embargo job")
+             b"held until" in (site / "daemon.log").read_bytes(), what="the embargo job")
     assert "Embargoed release" not in atom_text(site)
     assert datetime.now(UTC) < lift
     wait_for(lambda: "Embargoed release" in titles(site), timeout=15, what="the lift")

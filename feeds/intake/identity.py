@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -23,6 +24,7 @@ _NOT_SLUG = re.compile(r"[^a-z0-9/\-._~%]+")
 _DASHES = re.compile(r"-{2,}")
 
 
+@lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """A stable, URL-safe slug: ASCII where it can, percent-encoded where it cannot."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -82,7 +82,8 @@ def parse_release(
     guess = fm_language or (detected[0] if detected else "")
     hint = [guess.split("-")[0].lower()] if guess else []
     reading = read_text(
-        fm.body, markdown=is_markdown, first_line=fm.body_first_line, languages=hint
+        fm.body, markdown=is_markdown, first_line=fm.body_first_line, languages=hint,
+        default_tz=timezone,
     )
     fm_title = _text(meta, "title", path)
     warnings += [

@@ -24,7 +24,7 @@ from feeds.errors import IntakeError
 from feeds.intake.identity import resolve
 from feeds.intake.release import SUFFIXES, content_hash, parse_release
 from feeds.model import Diagnostic, Release
-from feeds.store import CachedFile, StateStore, decode_release, encode_release
+from feeds.store import CachedFile, Identity, StateStore, decode_release, encode_release
 
 # Bump when parsing changes what it extracts without a change to the intake's own code
 # (whose source is part of the cache key anyway): every cached parse is then redone.
@@ -170,6 +170,19 @@ def _parse_all(
         progress(total, total)
 
 
+def _memoised(
+    loader: Callable[[Iterable[str]], dict[str, Release]], memo: dict[str, Release]
+) -> Callable[[Iterable[str]], dict[str, Release]]:
+    def load(paths: Iterable[str]) -> dict[str, Release]:
+        wanted = list(paths)
+        missing = [p for p in wanted if p not in memo]
+        if missing:
+            memo.update(loader(missing))
+        return {p: memo[p] for p in wanted if p in memo}
+
+    return load
+
+
 class LazyReleases(Mapping[str, Release]):
     """Releases by path, decoded from the cache only when first looked at.
 
@@ -219,8 +232,13 @@ def scan(
     *,
     now: datetime,
     progress: Progress | None = None,
+    memo: dict[str, Release] | None = None,
+    identities: dict[str, Identity] | None = None,
 ) -> ScanResult:
-    """Read the content folder through the cache and give every release its identity."""
+    """Read the content folder through the cache and give every release its identity.
+
+    ``memo`` (kept by a long-running caller) holds releases decoded by earlier scans; it is
+    brought up to date here, so unchanged files are never decoded twice."""
     now = now.replace(microsecond=0)
     key = cache_key(config)
     if store.cache_key() != key:
@@ -285,9 +303,11 @@ def scan(
 
     resolved_changed: list[Release] = []
     if changed or removed:
-        known = store.identities()
+        known = identities if identities is not None else store.identities()
         resolved = resolve(parsed, known, id_prefix=config.site.id_prefix, now=now,
                            present=set(found))
+        if identities is not None:
+            identities.update((i.id, i) for i in resolved.changed)
         parsed = resolved.releases
         result.gone = [i.id for i in resolved.gone]
         if resolved.changed:
@@ -295,7 +315,13 @@ def scan(
         resolved_changed = list(parsed.values())
     for release in resolved_changed:
         result.problems.extend(release.warnings)
-    result.releases = LazyReleases(store.release_loader(), unchanged_good, parsed)
+    loader = store.release_loader()
+    if memo is not None:
+        for path in removed:
+            memo.pop(path, None)
+        memo.update(parsed)
+        loader = _memoised(loader, memo)
+    result.releases = LazyReleases(loader, unchanged_good, parsed)
     result.unchanged_warnings = unchanged_good
 
     # Cache the identity-bearing releases, so the next scan needs no identity work.

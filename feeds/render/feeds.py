@@ -130,6 +130,14 @@ class EntryCache:
         r = entry.release
         return (r.id, r.content_hash, entry.url, entry.published, entry.updated, r.language)
 
+    def trimmed(self, limit: int = 30_000) -> EntryCache:
+        """This cache, or an empty one when it grew past ``limit`` fragments (old versions
+        of edited releases pile up in a long-running process)."""
+        if len(self._atom) + len(self._rss) + len(self._json) <= limit:
+            self.failures = {}
+            return self
+        return EntryCache(self.default_author)
+
     def _failed(self, entry: Entry, error: Exception) -> None:
         self.failures[entry.release.path] = f"cannot render: {type(error).__name__}: {error}"
 

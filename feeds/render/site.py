@@ -53,7 +53,7 @@ class OutputFile:
 
 
 def _key(*parts: object) -> str:
-    return hashlib.sha256(repr((RENDER_VERSION, *parts)).encode()).hexdigest()[:32]
+    return hashlib.blake2b(repr((RENDER_VERSION, *parts)).encode(), digest_size=16).hexdigest()
 
 
 def release_slug(release: Release) -> str:
@@ -106,13 +106,18 @@ def _human_date(dt: datetime) -> str:
 
 
 class SiteBuilder:
-    def __init__(self, config: Config, plan: Plan, env: Environment | None = None) -> None:
+    def __init__(
+        self, config: Config, plan: Plan, env: Environment | None = None,
+        cache: EntryCache | None = None,
+    ) -> None:
         self.config = config
         self.plan = plan
         self.site = config.site
         self.env = env or template_environment(config)
         self.tkey = templates_key(config)
-        self.cache = EntryCache(default_author=self.site.author or self.site.title)
+        author = self.site.author or self.site.title
+        self.cache = cache if cache is not None and cache.default_author == author else (
+            EntryCache(default_author=author))
         self.entries: list[Entry] = []
         for release in plan.visible:
             published, updated = plan.entry_times(release)
@@ -125,6 +130,7 @@ class SiteBuilder:
         items.sort(key=lambda i: (-(i.published if isinstance(i, Entry) else sort_dates[i.id])
                                   .timestamp(), i.release.id if isinstance(i, Entry) else i.id))
         self.home_items = items
+        self._item_keys: dict[int, str] = {}  # by id() of items, which live as long as self
         self.tag_slugs: dict[str, str] = {}
         for entry in self.entries:
             for tag in entry.release.tags:
@@ -189,7 +195,7 @@ class SiteBuilder:
                     next_url = self._url(f"{spec.base}-archive-{older}", fmt) if older else None
                 path = f"{base}.{EXTENSIONS[fmt]}"
                 key = _key("feed", fmt, path, doc.title, doc.language, doc.author, links,
-                           next_url, [_item_key(i) for i in page_items])
+                           next_url, "|".join(self._item_key(i) for i in page_items))
                 out.append(OutputFile(path, key, partial(self._render_feed, fmt, doc, next_url)))
         return out
 
@@ -230,14 +236,20 @@ class SiteBuilder:
         tag_urls = {tag: self._url(f"tags/{slug}", self.config.formats[0])
                     for tag, slug in self.tag_slugs.items()}
         out = []
+        # Everything every page shares is hashed once; each page adds its own part.
+        shared = hashlib.blake2b(repr(("page", RENDER_VERSION, self.tkey, self.site, site_feeds,
+                                       sorted(tag_urls.items()))).encode(), digest_size=16)
         for entry in self.entries:
             r = entry.release
             path = f"releases/{release_slug(r)}.html"
             tag_links = {t: tag_urls.get(t, "") for t in r.tags}
-            key = _key("page", path, self.tkey, self.site, _item_key(entry), site_feeds, tag_links)
-            out.append(OutputFile(path, key, partial(self._render_page, entry, site_feeds, tag_links)))
+            h = shared.copy()
+            h.update(f"{path}|{self._item_key(entry)}".encode())
+            out.append(OutputFile(path, h.hexdigest(),
+                                  partial(self._render_page, entry, site_feeds, tag_links)))
         newest = self.entries[: self.config.items]
-        key = _key("index", self.tkey, self.site, [_item_key(e) for e in newest], site_feeds)
+        key = _key("index", self.tkey, self.site, "|".join(self._item_key(e) for e in newest),
+                   site_feeds)
         out.append(OutputFile("index.html", key, partial(self._render_index, newest, site_feeds)))
         xsl = BUNDLED_TEMPLATES / "feed.xsl"
         override = self.config.site_dir / "templates" / "feed.xsl"
@@ -288,6 +300,19 @@ class SiteBuilder:
         for release, html in zip(pending, htmls, strict=True):
             release.__dict__["body_html"] = html  # fills the cached_property
 
+    def _item_key(self, item: Item) -> str:
+        """A text that changes whenever what a document shows of this item changes."""
+        key = self._item_keys.get(id(item))
+        if key is None:
+            if isinstance(item, Entry):
+                r = item.release
+                key = (f"{r.id}|{r.content_hash}|{item.url}|{item.published.timestamp()}|"
+                       f"{item.updated.timestamp()}|{r.language}")
+            else:
+                key = f"deleted|{item.id}|{item.when.timestamp()}"
+            self._item_keys[id(item)] = key
+        return key
+
     def outputs(self) -> list[OutputFile]:
         files: list[OutputFile] = []
         for spec in self.feed_specs():
@@ -298,10 +323,3 @@ class SiteBuilder:
 
 def _body_html(job: tuple[tuple[str, ...], BodyFormat]) -> str:
     return body_html(*job)
-
-
-def _item_key(item: Item) -> tuple[Any, ...]:
-    if isinstance(item, Entry):
-        r = item.release
-        return (r.id, r.content_hash, item.url, item.published, item.updated, r.language)
-    return ("deleted", item.id, item.when)
