@@ -83,10 +83,8 @@ def build(
         return report
 
     mark = time.perf_counter()
-    if memory is not None and memory.publications is not None:
-        publications = memory.publications
-    else:
-        publications = store.publications()
+    remembered = memory.publications if memory is not None else None
+    publications = remembered if remembered is not None else store.publications()
     the_plan = plan(result.releases.values(), publications, now)
     report.plan = the_plan
     deliveries: list[Delivery] = []
@@ -108,10 +106,8 @@ def build(
     mark = time.perf_counter()
     entries = memory.entries if memory is not None else None
     builder = SiteBuilder(config, the_plan, cache=entries)
-    if memory is not None and memory.manifest is not None:
-        manifest = memory.manifest
-    else:
-        manifest = store.outputs()
+    known = memory.manifest if memory is not None else None
+    manifest = known if known is not None else store.outputs()
     report.write = write_outputs(
         config.output_dir, builder.outputs(), manifest, builder.prepare,
         lambda: builder.cache.failures,
