@@ -21,6 +21,7 @@ from feeds.intake.release import parse_release
 from feeds.intake.scan import find_files, scan
 from feeds.logs import setup_logging
 from feeds.model import Diagnostic, Release
+from feeds.progress import progress_reporter
 from feeds.store import SQLiteStore
 
 log = logging.getLogger("feeds")
@@ -85,7 +86,7 @@ def cmd_check(args: argparse.Namespace, config: Config, out: TextIO) -> int:
         read = len(files)
     else:
         with SQLiteStore(config.state_path) as store:
-            result = scan(config, store, now=_now())
+            result = scan(config, store, now=_now(), progress=progress_reporter("reading releases"))
             problems = result.all_problems()
         releases = len(result.releases) - sum(1 for p in result.refused if p in result.releases)
         read = result.files
@@ -107,7 +108,8 @@ def cmd_build(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     from feeds.build import build
 
     with SQLiteStore(config.state_path) as store:
-        report = build(config, store, now=_now(), force=args.force)
+        report = build(config, store, now=_now(), force=args.force,
+                       progress=progress_reporter("reading releases"))
     for problem in sorted(report.problems, key=lambda p: (p.path, p.line or 0)):
         print(problem, file=out)
     r = report.scan

@@ -36,6 +36,7 @@ from feeds.build import BuildMemory, BuildReport, build
 from feeds.config import Config, load_config
 from feeds.errors import FeedsError, StateLocked
 from feeds.intake.scan import is_content_name
+from feeds.progress import progress_reporter
 from feeds.scheduling import APScheduler, JobScheduler
 from feeds.store import SQLiteStore
 
@@ -166,7 +167,8 @@ class Daemon:
         start = time.perf_counter()
         try:
             with SQLiteStore(config.state_path) as store:
-                report = build(config, store, now=self.clock(), memory=self.memory)
+                report = build(config, store, now=self.clock(), memory=self.memory,
+                               progress=progress_reporter("reading releases"))
                 self._record(store, report, time.perf_counter() - start)
         except FeedsError as e:
             log.error("reconcile failed: %s", e)
