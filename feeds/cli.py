@@ -328,17 +328,24 @@ CORE_COMMANDS = frozenset({"init", "check", "build", "run", "status", "inspect"}
 
 
 def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
+    # The options every command takes, before or after the command's name. Sub-parsers get
+    # SUPPRESS defaults, so `feeds --config x run` is not undone by the sub-parser's default.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--config", default=DEFAULT_CONFIG, metavar="PATH",
+        "--config", default=argparse.SUPPRESS, metavar="PATH",
         help=f"the site's configuration file (default: ./{DEFAULT_CONFIG})",
     )
-    common.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log more detail")
     parser = argparse.ArgumentParser(
         prog="feeds",
         description="Publish a press office's releases as feeds, email digests and posts.",
-        parents=[common],
     )
+    # Not `parents=[common]`: parents share their action objects, and a default set here
+    # would become the sub-parsers' default too.
+    parser.add_argument("--config", default=DEFAULT_CONFIG, metavar="PATH",
+                        help=f"the site's configuration file (default: ./{DEFAULT_CONFIG})")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     parser.add_argument("--version", action="version", version=f"feeds {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -95,3 +95,11 @@ def test_a_broken_config_is_one_clear_line(feeds_cli: Run, site: Path) -> None:
     out = feeds_cli("check", cwd=site)
     assert out.returncode == 2
     assert out.stderr.strip() == "feeds: error: config.toml: [site.url] Expected `str`, got `int`"
+
+
+def test_config_option_before_or_after_the_command(feeds_cli: Run, tmp_path: Path) -> None:
+    assert feeds_cli("init", "site", cwd=tmp_path).returncode == 0
+    before = feeds_cli("--config", "site/config.toml", "check", cwd=tmp_path)
+    after = feeds_cli("check", "--config", "site/config.toml", cwd=tmp_path)
+    assert before.returncode == after.returncode == 0, before.stderr + after.stderr
+    assert before.stdout == after.stdout
