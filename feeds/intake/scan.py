@@ -159,6 +159,9 @@ def _parse_all(
     else:
         chunks = [jobs[i:i + _CHUNK] for i in range(0, total, _CHUNK)]
         workers = min(os.cpu_count() or 2, 8)
+        from feeds.intake.language import _model
+
+        _model()  # loaded once here, shared by the forked workers
         done = 0
         with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
             for outcomes in pool.map(_parse_chunk, chunks):
