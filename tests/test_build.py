@@ -249,3 +249,16 @@ def test_a_release_that_cannot_be_rendered_is_left_out_and_named(
     atom = (site / "public" / "feed.atom").read_text(encoding="utf-8")
     assert "good news" in atom and "bad news" not in atom
     assert "bad news" in (site / "public" / "feed.rss").read_text(encoding="utf-8")
+
+
+def test_marked_retracted_leaves_a_tombstone(site: Path) -> None:
+    page = site / "content" / "a.md"
+    page.write_text("---\ntitle: Wrong figures\n---\n\nBern – 12 million.\n", encoding="utf-8")
+    _build(site)
+    page.write_text("---\ntitle: Wrong figures\nretracted: true\n---\n\nBern – 12 million.\n",
+                    encoding="utf-8")
+    report = _build(site, NOW + timedelta(hours=2))
+    assert [e.kind for e in report.events] == ["retracted"]
+    atom = (site / "public" / "feed.atom").read_text(encoding="utf-8")
+    assert '<at:deleted-entry ref="tag:news.example.org,2026-11-01:a" when="2026-11-01T14:00:00Z"/>' in atom
+    assert "Wrong figures" not in atom

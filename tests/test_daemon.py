@@ -160,3 +160,30 @@ def test_run_once_for_cron(daemon_site: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert titles(daemon_site) == ["First release"]
+
+
+def test_json_log_lines(daemon_site: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "feeds", "run", "--once", "--log-format", "json",
+         "--config", str(daemon_site / "config.toml")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    lines = [json.loads(line) for line in out.stderr.splitlines()]
+    assert {"time", "level", "logger", "message"} <= set(lines[0])
+    assert any(line["message"].startswith("published tag:") for line in lines)
+
+
+def test_sighup_reloads_and_a_broken_config_keeps_the_old_one(running: Daemon) -> None:
+    site = running.site
+    config = site / "config.toml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good.replace('title = "Test Newsroom"', 'title = 5'), encoding="utf-8")
+    running.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: b"config reload failed, keeping the running config" in
+             (site / "daemon.log").read_bytes(), what="the refused reload")
+    config.write_text(good.replace('title = "Test Newsroom"', 'title = "Renamed Newsroom"'),
+                      encoding="utf-8")
+    running.proc.send_signal(signal.SIGHUP)
+    wait_for(lambda: "<title>Renamed Newsroom</title>" in atom_text(site), what="the reload")
+    assert running.proc.poll() is None
