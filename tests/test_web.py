@@ -1,0 +1,108 @@
+"""`feeds serve` as a real process: the feeds with conditional GET, gzip and Link headers."""
+
+from __future__ import annotations
+
+import gzip
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import write_config
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(site: Path) -> Iterator[tuple[Path, str]]:
+    write_config(site, extra='[[endpoint]]\nname = "hub"\nkind = "websub"\n'
+                             'url = "https://hub.example.net/"\n')
+    (site / "content" / "a.md").write_text(
+        "---\ntitle: Served release\ntags: [water]\n---\n\nBern – " + "Body text. " * 100 + "\n",
+        encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "feeds", "build"], cwd=site, check=True,
+                   capture_output=True, timeout=120)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "feeds", "serve", "--port", str(port)], cwd=site,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            httpx.get(base + "/healthz", timeout=1)
+            break
+        except httpx.TransportError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise AssertionError("feeds serve did not start") from None
+            time.sleep(0.05)
+    yield site, base
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_feed_with_etag_then_304(served: tuple[Path, str]) -> None:
+    site, base = served
+    r = httpx.get(base + "/feed.atom")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    assert r.content == (site / "public" / "feed.atom").read_bytes()
+    etag = r.headers["etag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    again = httpx.get(base + "/feed.atom", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["etag"] == etag
+    since = httpx.get(base + "/feed.atom", headers={"If-Modified-Since": r.headers["last-modified"]})
+    assert since.status_code == 304
+    stale = httpx.get(base + "/feed.atom", headers={"If-None-Match": '"something-else"'})
+    assert stale.status_code == 200
+
+
+def test_media_types_gzip_links_and_cache_control(served: tuple[Path, str]) -> None:
+    site, base = served
+    json_feed = httpx.get(base + "/feed.json")
+    assert json_feed.headers["content-type"] == "application/feed+json; charset=utf-8"
+    rss = httpx.get(base + "/tags/water.rss")
+    assert rss.headers["content-type"] == "application/rss+xml; charset=utf-8"
+    assert rss.headers["link"] == ('<https://hub.example.net/>; rel="hub", '
+                                   '<https://news.example.org/tags/water.rss>; rel="self"')
+    assert rss.headers["cache-control"] == "public, max-age=300"
+    raw = httpx.get(base + "/feed.atom", headers={"Accept-Encoding": "gzip"})
+    assert raw.headers["content-encoding"] == "gzip"
+    assert raw.content == (site / "public" / "feed.atom").read_bytes()  # httpx decodes
+    plain = httpx.get(base + "/feed.atom", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    with httpx.stream("GET", base + "/feed.atom", headers={"Accept-Encoding": "gzip"}) as s:
+        body = b"".join(s.iter_raw())
+    assert gzip.decompress(body) == plain.content
+    index = httpx.get(base + "/")
+    assert index.headers["content-type"] == "text/html; charset=utf-8"
+    assert 'rel="alternate" type="application/atom+xml"' in index.text
+
+
+def test_changed_file_gets_a_new_etag_and_bad_paths_are_404(served: tuple[Path, str]) -> None:
+    site, base = served
+    first = httpx.get(base + "/feed.atom").headers["etag"]
+    (site / "content" / "b.md").write_text("---\ntitle: Second\n---\n\nBern – Two.\n",
+                                           encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "feeds", "build"], cwd=site, check=True,
+                   capture_output=True, timeout=120)
+    second = httpx.get(base + "/feed.atom", headers={"If-None-Match": first})
+    assert second.status_code == 200 and second.headers["etag"] != first
+    assert "Second" in second.text
+    assert httpx.get(base + "/nope.atom").status_code == 404
+    assert httpx.get(base + "/../config.toml").status_code == 404
+    assert httpx.get(base + "/%2e%2e/config.toml").status_code == 404
+    health = httpx.get(base + "/healthz")
+    assert health.status_code == 200 and health.json()["ok"] is True
