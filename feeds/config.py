@@ -118,6 +118,7 @@ class ServeSection(_Strict, frozen=True):
     port: int = 8080
     cache_control: str = "public, max-age=300"
     secret_env: str = "FEEDS_WEB_SECRET"
+    workers: int = 1
 
 
 class _RawConfig(_Strict, frozen=True):

@@ -50,3 +50,13 @@ def create_app(config: Config, extra_routes: list[BaseRoute] | None = None) -> A
         config.output_dir, site_url=config.site.url, hub=config.hub,
         cache_control=config.serve.cache_control, fallback=dynamic,
     )
+
+
+def from_environment() -> ASGIApp:
+    """The app for uvicorn's worker processes (``--workers N`` needs an import string)."""
+    import os
+    from pathlib import Path
+
+    from feeds.config import load_config
+
+    return create_app(load_config(Path(os.environ["FEEDS_CONFIG"])))

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import posixpath
+import stat
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
@@ -42,6 +45,9 @@ COMPRESSIBLE = (".atom", ".rss", ".json", ".html", ".xsl", ".xml", ".css", ".txt
 MAX_CACHED = 4 * 1024 * 1024  # larger files are read on each request, not kept
 
 
+FRESH_FOR = 0.0  # seconds a stat is trusted: 0, so a rebuilt feed is served at once
+
+
 @dataclass(frozen=True)
 class CachedFile:
     size: int
@@ -51,108 +57,135 @@ class CachedFile:
     etag: str
     last_modified: str
     media_type: str
+    # Response headers, built once: 304, 200 plain, 200 gzip.
+    not_modified: list[tuple[bytes, bytes]]
+    plain: list[tuple[bytes, bytes]]
+    compressed: list[tuple[bytes, bytes]]
 
 
 class PublicFiles:
     def __init__(self, root: Path, *, site_url: str, hub: str | None, cache_control: str,
                  fallback: ASGIApp | None = None) -> None:
         self.root = root.resolve()
+        self._root = str(self.root)
         self.site_url = site_url
         self.hub = hub
         self.cache_control = cache_control
         self.fallback = fallback
-        self._cache: dict[str, CachedFile] = {}
+        self._cache: dict[str, tuple[float, CachedFile]] = {}  # by URL path
 
-    def _resolve(self, url_path: str) -> Path | None:
+    def _resolve(self, url_path: str) -> str | None:
+        """The file's path relative to the root, or None for a path outside it."""
         clean = posixpath.normpath("/" + unquote(url_path)).lstrip("/")
         if clean.startswith("..") or "\x00" in clean:
             return None
-        target = self.root / clean if clean not in ("", ".") else self.root
-        if target.is_dir():
-            target = target / "index.html"
-        return target
+        if clean in ("", "."):
+            return "index.html"
+        if os.path.isdir(os.path.join(self._root, clean)):
+            return clean + "/index.html"
+        return clean
 
-    def _load(self, rel: str, target: Path) -> CachedFile | None:
+    def _entry(self, url_path: str) -> CachedFile | None:
+        now = time.monotonic()
+        hit = self._cache.get(url_path)
+        if hit is not None and now - hit[0] < FRESH_FOR:
+            return hit[1]
+        rel = self._resolve(url_path)
+        if rel is None:
+            return None
+        full = os.path.join(self._root, rel)
         try:
-            st = target.stat()
+            st = os.stat(full)
+        except OSError:
+            self._cache.pop(url_path, None)
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        if hit is not None and hit[1].size == st.st_size and hit[1].mtime_ns == st.st_mtime_ns:
+            self._cache[url_path] = (now, hit[1])
+            return hit[1]
+        entry = self._load(rel, full, st)
+        if entry is not None and entry.size <= MAX_CACHED:
+            self._cache[url_path] = (now, entry)
+        return entry
+
+    def _load(self, rel: str, full: str, st: os.stat_result) -> CachedFile | None:
+        try:
+            with open(full, "rb") as f:
+                body = f.read()
         except OSError:
             return None
-        if not target.is_file():
-            return None
-        cached = self._cache.get(rel)
-        if cached is not None and cached.size == st.st_size and cached.mtime_ns == st.st_mtime_ns:
-            return cached
-        try:
-            body = target.read_bytes()
-        except OSError:
-            return None
-        suffix = target.suffix.lower()
+        suffix = os.path.splitext(rel)[1].lower()
         media = MEDIA_TYPES.get(suffix, "application/octet-stream")
         if suffix == ".json" and b'"https://jsonfeed.org/version/' in body[:200]:
             media = FEED_JSON
-        entry = CachedFile(
-            size=st.st_size, mtime_ns=st.st_mtime_ns, body=body,
-            gzipped=gzip.compress(body, 6, mtime=0) if suffix in COMPRESSIBLE and len(body) > 512
-            else None,
-            etag='"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"',
-            last_modified=formatdate(st.st_mtime, usegmt=True),
-            media_type=media,
-        )
-        if len(body) <= MAX_CACHED:
-            self._cache[rel] = entry
-        return entry
+        gzipped = (gzip.compress(body, 6, mtime=0)
+                   if suffix in COMPRESSIBLE and len(body) > 512 else None)
+        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        last_modified = formatdate(st.st_mtime, usegmt=True)
+        common = [
+            (b"etag", etag.encode()),
+            (b"last-modified", last_modified.encode()),
+            (b"cache-control", self.cache_control.encode()),
+            (b"vary", b"Accept-Encoding"),
+            (b"x-content-type-options", b"nosniff"),
+        ]
+        if suffix in (".atom", ".rss") or media == FEED_JSON:
+            links = f'<{self.site_url}{rel}>; rel="self"'
+            if self.hub:
+                links = f'<{self.hub}>; rel="hub", ' + links
+            common.append((b"link", links.encode()))
+        plain = [*common, (b"content-type", media.encode()),
+                 (b"content-length", str(len(body)).encode())]
+        compressed = plain if gzipped is None else [
+            *common, (b"content-encoding", b"gzip"), (b"content-type", media.encode()),
+            (b"content-length", str(len(gzipped)).encode())]
+        return CachedFile(st.st_size, st.st_mtime_ns, body, gzipped, etag, last_modified, media,
+                          common, plain, compressed)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             if self.fallback is not None:
                 return await self.fallback(scope, receive, send)
             return await _plain(send, 405, b"method not allowed")
-        path = scope["path"]
-        target = self._resolve(path)
-        rel = str(target.relative_to(self.root)) if target is not None else ""
-        entry = self._load(rel, target) if target is not None else None
+        entry = self._entry(scope["path"])
         if entry is None:
             if self.fallback is not None:
                 return await self.fallback(scope, receive, send)
             return await _plain(send, 404, b"not found")
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        out = [
-            (b"etag", entry.etag.encode()),
-            (b"last-modified", entry.last_modified.encode()),
-            (b"cache-control", self.cache_control.encode()),
-            (b"vary", b"Accept-Encoding"),
-            (b"x-content-type-options", b"nosniff"),
-        ]
-        if rel.endswith((".atom", ".rss", ".json")) and entry.media_type != MEDIA_TYPES[".json"]:
-            self_url = self.site_url + rel
-            links = f'<{self_url}>; rel="self"'
-            if self.hub:
-                links = f'<{self.hub}>; rel="hub", ' + links
-            out.append((b"link", links.encode()))
-        if _not_modified(headers, entry):
-            await send({"type": "http.response.start", "status": 304, "headers": out})
+        inm = ims = None
+        gzip_ok = False
+        for name, value in scope["headers"]:
+            if name == b"if-none-match":
+                inm = value
+            elif name == b"if-modified-since":
+                ims = value
+            elif name == b"accept-encoding":
+                gzip_ok = b"gzip" in value
+        if _not_modified(inm, ims, entry):
+            await send({"type": "http.response.start", "status": 304,
+                        "headers": entry.not_modified})
             await send({"type": "http.response.body", "body": b""})
             return
-        body = entry.body
-        if entry.gzipped is not None and "gzip" in headers.get("accept-encoding", ""):
-            body = entry.gzipped
-            out.append((b"content-encoding", b"gzip"))
-        out += [(b"content-type", entry.media_type.encode()),
-                (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": 200, "headers": out})
+        if gzip_ok and entry.gzipped is not None:
+            headers, body = entry.compressed, entry.gzipped
+        else:
+            headers, body = entry.plain, entry.body
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body",
                     "body": b"" if scope["method"] == "HEAD" else body})
 
 
-def _not_modified(headers: dict[str, str], entry: CachedFile) -> bool:
-    inm = headers.get("if-none-match")
+def _not_modified(inm: bytes | None, ims: bytes | None, entry: CachedFile) -> bool:
     if inm is not None:  # RFC 9110: If-None-Match wins over If-Modified-Since
-        tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
+        text = inm.decode("latin-1")
+        if text == entry.etag:
+            return True
+        tags = {t.strip().removeprefix("W/") for t in text.split(",")}
         return "*" in tags or entry.etag in tags
-    ims = headers.get("if-modified-since")
     if ims:
         try:
-            since = parsedate_to_datetime(ims).timestamp()
+            since = parsedate_to_datetime(ims.decode("latin-1")).timestamp()
         except (TypeError, ValueError, IndexError):
             return False
         return int(entry.mtime_ns / 1e9) <= since
