@@ -23,6 +23,7 @@ import logging
 import os
 import signal
 import socket
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -153,6 +154,9 @@ class Daemon:
         self._watcher: asyncio.Task[None] | None = None
         self.memory = BuildMemory()  # decoded releases, rendered entries: kept between passes
         self._embargo_jobs: dict[str, datetime] = {}
+        self._deliveries_wake = asyncio.Event()
+        self._digest_stop = threading.Event()  # ends a digest run between two messages
+        self._digest_tasks: dict[str, asyncio.Task[None]] = {}
 
     # -- requests --------------------------------------------------------------------
 
@@ -232,6 +236,8 @@ class Daemon:
                 self._busy = False
             if report is not None and report.plan is not None:
                 self._schedule_embargoes(report)
+                if report.plan.events or report.write.written:
+                    self._deliveries_wake.set()
             self._publish_status()
 
     def _schedule_embargoes(self, report: BuildReport) -> None:
@@ -306,6 +312,94 @@ class Daemon:
                 return
             before = after
 
+    # -- digests ---------------------------------------------------------------------
+
+    def _schedule_digests(self) -> None:
+        assert self._scheduler is not None
+        for job_id in self._scheduler.job_ids():
+            if job_id.startswith("digest:"):
+                self._scheduler.remove(job_id)
+        for digest in self.config.digests:
+            self._scheduler.cron(
+                f"digest:{digest.name}", digest.cron, digest.timezone,
+                functools.partial(self.request_digest, digest.name, "its schedule"),
+                self.config.misfire_grace_seconds,
+            )
+
+    def request_digest(self, name: str, why: str) -> None:
+        running = self._digest_tasks.get(name)
+        if running is not None and not running.done():
+            log.info("digest %s: a run is already under way; this one (%s) is folded into it",
+                     name, why)
+            return
+        self._digest_tasks[name] = asyncio.create_task(self._digest(name, why))
+
+    async def _digest(self, name: str, why: str) -> None:
+        from feeds.digest.service import run_digest
+
+        log.info("digest %s: running (%s)", name, why)
+        started = self.clock()
+        try:
+            result = await asyncio.to_thread(
+                run_digest, self.config, name, started, stop=self._digest_stop)
+        except FeedsError as e:
+            log.error("digest %s: %s", name, e)
+            self.status.errors.append({"at": self.clock().isoformat(), "error": f"digest {name}: {e}"})
+            return
+        except Exception as e:  # a bug: log it, keep the daemon
+            log.exception("digest %s failed: %s", name, e)
+            self.status.errors.append({"at": self.clock().isoformat(), "error": repr(e)})
+            return
+        self._mark_digest_run(name, started)
+        if result.skipped_empty:
+            log.info("digest %s: nothing new since the last issue; skipped", name)
+        else:
+            log.info("digest %s: issue %s, %d releases, sent %d, failed %d, deferred %d%s",
+                     name, result.created, result.releases, result.sent, result.failed,
+                     result.deferred, "" if result.complete else " (unfinished; will resume)")
+        for problem in result.problems:
+            log.warning("digest %s: %s", name, problem)
+
+    def _mark_digest_run(self, name: str, when: datetime) -> None:
+        with SQLiteStore(self.config.state_path) as store:
+            store.set_meta(f"digest_last_run:{name}", when.isoformat())
+
+    def _missed_digests(self) -> None:
+        """A run whose time passed while the daemon was down: once now if within the grace,
+        else skipped and logged; never several times. Unfinished issues are resumed."""
+        from apscheduler.triggers.cron import CronTrigger
+
+        from feeds.digest.service import unfinished_issues
+
+        now = self.clock()
+        grace = timedelta(seconds=self.config.misfire_grace_seconds)
+        unfinished = set(unfinished_issues(self.config))
+        with SQLiteStore(self.config.state_path) as store:
+            last_runs = {d.name: store.get_meta(f"digest_last_run:{d.name}")
+                         for d in self.config.digests}
+        for digest in self.config.digests:
+            if digest.name in unfinished:
+                self.request_digest(digest.name, "resuming an unfinished issue")
+                continue
+            last = last_runs[digest.name]
+            if last is None:
+                continue  # never ran here: nothing was missed, the schedule starts now
+            trigger = CronTrigger.from_crontab(digest.cron, timezone=digest.timezone)
+            missed = None
+            fire = trigger.get_next_fire_time(None, datetime.fromisoformat(last))
+            while fire is not None and fire <= now:
+                missed = fire
+                fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+            if missed is None or missed <= datetime.fromisoformat(last):
+                continue
+            if now - missed <= grace:
+                self.request_digest(digest.name, f"missed at {missed.isoformat()} while down")
+            else:
+                log.warning("digest %s: the run due at %s was missed while the daemon was down "
+                            "and is past [schedule] misfire_grace; skipped", digest.name,
+                            missed.isoformat())
+                self._mark_digest_run(digest.name, now)
+
     def _reload(self) -> None:
         try:
             new = load_config(self.config_path)
@@ -323,6 +417,8 @@ class Daemon:
         if self._scheduler is not None:
             self._scheduler.every("rescan", new.rescan_seconds,
                                   lambda: self.request_reconcile("rescan timer"))
+            if new.digests or any(j.startswith("digest:") for j in self._scheduler.job_ids()):
+                self._schedule_digests()
         self.request_reconcile("config reloaded")
 
     def stop(self, why: str) -> None:
@@ -331,9 +427,11 @@ class Daemon:
             sd_notify("STOPPING=1")
             self._stopping.set()
             self._watch_stop.set()
+            self._digest_stop.set()
             self._wake.set()
 
     async def run(self) -> int:
+        check_endpoint_secrets(self.config)
         self.lock.acquire()
         loop = asyncio.get_running_loop()
         try:
@@ -347,12 +445,18 @@ class Daemon:
             watchdog = int(os.environ.get("WATCHDOG_USEC", "0")) / 1e6
             if watchdog:
                 scheduler.every("watchdog", watchdog / 2, lambda: sd_notify("WATCHDOG=1"))
+            if self.config.digests:
+                self._schedule_digests()
             scheduler.start()
             log.info("feeds daemon started (pid %d): watching %s, writing %s", os.getpid(),
                      self.config.content_dir, self.config.output_dir)
             reconciler = asyncio.create_task(self._reconciler())
             self._watcher = asyncio.create_task(self._watch())
+            deliveries = self._start_deliveries()
+            server = self._start_server()
             self.request_reconcile("start-up")
+            if self.config.digests:
+                self._missed_digests()
             sd_notify("READY=1")
             await self._stopping.wait()
             scheduler.shutdown()
@@ -366,6 +470,15 @@ class Daemon:
             self._watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watcher
+            pending = [t for t in (deliveries, server, *self._digest_tasks.values()) if t]
+            if pending:
+                _, late = await asyncio.wait(pending, timeout=self.config.stop_timeout_seconds)
+                for task in late:
+                    task.cancel()
+                if late:
+                    log.error("%d job(s) did not finish within %d s", len(late),
+                              self.config.stop_timeout_seconds)
+                    return 1
             log.info("stopped")
             return 0
         finally:
@@ -373,16 +486,100 @@ class Daemon:
                 loop.remove_signal_handler(sig)
             self.lock.release()
 
+    def _start_deliveries(self) -> asyncio.Task[None] | None:
+        if not self.config.endpoints:
+            return None
+        from feeds.deliver import run_deliveries
+
+        return asyncio.create_task(run_deliveries(
+            lambda: self.config, now=self.clock, wake=self._deliveries_wake, stop=self._stopping))
+
+    def _start_server(self) -> asyncio.Task[None] | None:
+        if not self.config.serve.enabled:
+            return None
+        import uvicorn
+
+        from feeds.web.app import create_app
+
+        server = uvicorn.Server(uvicorn.Config(
+            create_app(self.config), host=self.config.serve.host, port=self.config.serve.port,
+            log_level="warning", access_log=False, server_header=False))
+        log.info("serving %s on http://%s:%d/", self.config.output_dir, self.config.serve.host,
+                 self.config.serve.port)
+
+        async def serve() -> None:
+            # Server.serve() would take over SIGTERM/SIGINT; the daemon owns them and stops
+            # the server itself, so its inner loop is run without the signal capture.
+            serving = asyncio.create_task(server._serve())
+            await self._stopping.wait()
+            server.should_exit = True
+            await serving
+
+        return asyncio.create_task(serve())
+
     def run_once(self) -> int:
-        """One reconcile (then, as they land: the digests that are due, one outbox drain)."""
+        """One pass for cron: reconcile, the digests that are due, one outbox drain."""
+        check_endpoint_secrets(self.config)
         self.lock.acquire()
         try:
             report = self._reconcile_now()
+            failed = report is None or self.failed or any(
+                p.severity == "error" for p in report.problems)
+            failed |= not self._due_digests_once()
+            if self.config.endpoints:
+                failed |= not asyncio.run(self._drain_once())
         finally:
             self.lock.release()
-        if report is None or self.failed:
-            return 1
-        return 1 if any(p.severity == "error" for p in report.problems) else 0
+        return 1 if failed else 0
+
+    def _due_digests_once(self) -> bool:
+        """Each digest whose scheduled time passed since its last run (within the grace)."""
+        if not self.config.digests:
+            return True
+        from apscheduler.triggers.cron import CronTrigger
+
+        from feeds.digest.service import run_digest, unfinished_issues
+
+        ok = True
+        now = self.clock()
+        unfinished = set(unfinished_issues(self.config))
+        with SQLiteStore(self.config.state_path) as store:
+            last_runs = {d.name: store.get_meta(f"digest_last_run:{d.name}")
+                         for d in self.config.digests}
+        for digest in self.config.digests:
+            last = last_runs[digest.name]
+            trigger = CronTrigger.from_crontab(digest.cron, timezone=digest.timezone)
+            since = datetime.fromisoformat(last) if last else now - timedelta(
+                seconds=self.config.misfire_grace_seconds)
+            fire = trigger.get_next_fire_time(None, since)
+            due = fire is not None and fire <= now and (
+                now - fire <= timedelta(seconds=self.config.misfire_grace_seconds))
+            if not due and digest.name not in unfinished:
+                continue
+            try:
+                result = run_digest(self.config, digest.name, now)
+            except FeedsError as e:
+                log.error("digest %s: %s", digest.name, e)
+                ok = False
+                continue
+            self._mark_digest_run(digest.name, now)
+            log.info("digest %s: sent %d, failed %d", digest.name, result.sent, result.failed)
+            ok &= result.failed == 0
+        return ok
+
+    async def _drain_once(self) -> bool:
+        from feeds.deliver import drain
+
+        report = await drain(self.config, now=self.clock)
+        return not report.errors
+
+
+def check_endpoint_secrets(config: Config) -> None:
+    """A missing secret is a start-up error naming the endpoint and the variable."""
+    if config.endpoints:
+        from feeds.deliver import check_secrets
+
+        check_secrets(config)
 
 
 def run(config_path: Path, once: bool = False) -> int:
