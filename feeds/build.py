@@ -113,6 +113,10 @@ def build(
         lambda: builder.cache.failures,
     )
     store.save_outputs(report.write.manifest, report.write.removed)
+    if config.hub and report.write.written:
+        from feeds.deliver import enqueue_websub
+
+        enqueue_websub(config, report.write.written, now)
     if memory is not None:
         manifest = dict(manifest)
         manifest.update((row.path, row) for row in report.write.manifest)

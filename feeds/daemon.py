@@ -403,6 +403,7 @@ class Daemon:
     def _reload(self) -> None:
         try:
             new = load_config(self.config_path)
+            check_endpoint_secrets(new)
         except FeedsError as e:
             log.error("config reload failed, keeping the running config: %s", e)
             self.status.errors.append({"at": self.clock().isoformat(), "error": str(e)})
