@@ -62,15 +62,17 @@ def _build_key(config: Config) -> str:
 
 def build(
     config: Config, store: StateStore, *, now: datetime, progress: Progress | None = None,
-    force: bool = False, memory: BuildMemory | None = None,
+    force: bool = False, memory: BuildMemory | None = None, only: set[str] | None = None,
 ) -> BuildReport:
+    """One pass. ``only``: the content files a watcher saw change (a full scan without it).
+    ``memory``: what a long-running caller keeps between passes."""
     start = time.perf_counter()
     now = now.replace(microsecond=0)
     if memory is not None and memory.identities is None:
         memory.identities = store.identities()
     result = scan(config, store, now=now, progress=progress,
                   memo=memory.releases if memory is not None else None,
-                  identities=memory.identities if memory is not None else None)
+                  identities=memory.identities if memory is not None else None, only=only)
     report = BuildReport(result, problems=list(result.problems))
     report.timings["intake"] = time.perf_counter() - start
     key = _build_key(config)

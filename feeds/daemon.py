@@ -155,23 +155,31 @@ class Daemon:
         self.memory = BuildMemory()  # decoded releases, rendered entries: kept between passes
         self._embargo_jobs: dict[str, datetime] = {}
         self._deliveries_wake = asyncio.Event()
+        self._full_scan = True  # the next pass walks the whole folder
+        self._changed_paths: set[str] = set()  # else: just these files
         self._digest_stop = threading.Event()  # ends a digest run between two messages
         self._digest_tasks: dict[str, asyncio.Task[None]] = {}
 
     # -- requests --------------------------------------------------------------------
 
-    def request_reconcile(self, reason: str) -> None:
+    def request_reconcile(self, reason: str, paths: set[str] | None = None) -> None:
+        """Ask for a pass: over the whole folder, or (``paths``, content-relative) over the
+        files a watcher saw change."""
         log.debug("reconcile requested: %s", reason)
+        if paths is None:
+            self._full_scan = True
+        else:
+            self._changed_paths |= paths
         self._wake.set()
 
     # -- the work, in a thread ---------------------------------------------------------
 
-    def _reconcile_now(self) -> BuildReport | None:
+    def _reconcile_now(self, only: set[str] | None = None) -> BuildReport | None:
         config = self.config
         start = time.perf_counter()
         try:
             with SQLiteStore(config.state_path) as store:
-                report = build(config, store, now=self.clock(), memory=self.memory,
+                report = build(config, store, now=self.clock(), memory=self.memory, only=only,
                                progress=progress_reporter("reading releases"))
                 self._record(store, report, time.perf_counter() - start)
         except FeedsError as e:
@@ -229,9 +237,11 @@ class Daemon:
             if self._stopping.is_set():
                 break
             self._wake.clear()
+            only = None if self._full_scan else set(self._changed_paths)
+            self._full_scan, self._changed_paths = False, set()
             self._busy = True
             try:
-                report = await asyncio.to_thread(self._reconcile_now)
+                report = await asyncio.to_thread(self._reconcile_now, only)
             finally:
                 self._busy = False
             if report is not None and report.plan is not None:
@@ -256,7 +266,9 @@ class Daemon:
         for job_id, until in wanted.items():
             if self._embargo_jobs.get(job_id) == until:
                 continue
-            self._scheduler.at(job_id, until, functools.partial(self.request_reconcile, job_id))
+            # Nothing on disk changed: the pass needs to look at no file, only at the time.
+            self._scheduler.at(job_id, until,
+                               functools.partial(self.request_reconcile, job_id, set()))
             self._embargo_jobs[job_id] = until
             log.info("embargo: %s held until %s", job_id.removeprefix("embargo:"),
                      until.isoformat())
@@ -287,7 +299,25 @@ class Daemon:
             force_polling=self.config.poll or None, poll_delay_ms=300, recursive=True,
         ):
             await self._until_complete({p for c, p in changes if c != Change.deleted})
-            self.request_reconcile(f"{len(changes)} change(s) in {root}")
+            self.request_reconcile(f"{len(changes)} change(s) in {root}",
+                                   self._content_paths(root, changes))
+
+    @staticmethod
+    def _content_paths(root: Path, changes: set[tuple[Change, str]]) -> set[str] | None:
+        """The changed files, relative to the content folder; None (walk everything) when a
+        folder changed, since its files may have come or gone with it."""
+        base = str(root.resolve())
+        out = set()
+        for change, path in changes:
+            if os.path.isdir(path) or not path.startswith(base + os.sep):
+                return None
+            if change == Change.deleted and not is_content_name(os.path.basename(path)):
+                return None  # perhaps a folder, moved away with its files
+            rel = path[len(base) + 1:].replace(os.sep, "/")
+            if any(part.startswith((".", "_")) for part in rel.split("/")[:-1]):
+                continue  # a hidden or private folder: never content
+            out.add(rel)
+        return out
 
     @staticmethod
     async def _until_complete(paths: set[str], limit: float = 5.0) -> None:

@@ -187,3 +187,17 @@ def test_sighup_reloads_and_a_broken_config_keeps_the_old_one(running: Daemon) -
     running.proc.send_signal(signal.SIGHUP)
     wait_for(lambda: "<title>Renamed Newsroom</title>" in atom_text(site), what="the reload")
     assert running.proc.poll() is None
+
+
+def test_a_folder_moved_in_and_out(running: Daemon, tmp_path: Path) -> None:
+    site = running.site
+    outside = tmp_path / "batch"
+    outside.mkdir()
+    (outside / "one.txt").write_text("Batch Release One\n\nBern – One.\n", encoding="utf-8")
+    (outside / "two.txt").write_text("Batch Release Two\n\nBern – Two.\n", encoding="utf-8")
+    os.rename(outside, site / "content" / "batch")
+    wait_for(lambda: {"Batch Release One", "Batch Release Two"} <= set(titles(site)),
+             what="a folder moved in")
+    os.rename(site / "content" / "batch", tmp_path / "gone")
+    wait_for(lambda: not {"Batch Release One", "Batch Release Two"} & set(titles(site)),
+             what="a folder moved out")

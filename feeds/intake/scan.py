@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -186,6 +187,25 @@ def _memoised(
     return load
 
 
+def _look_at(config: Config, cached: Mapping[str, CachedFile], paths: Iterable[str]) -> dict[str, Found]:
+    root = str(config.content_dir)
+    found = {p: Found(p, os.path.join(root, p), c.size, c.mtime_ns) for p, c in cached.items()}
+    for rel in paths:
+        name = rel.rsplit("/", 1)[-1]
+        excluded = any(fnmatch.fnmatch(rel, pat) for pat in config.exclude)
+        full = os.path.join(root, rel)
+        try:
+            st = os.stat(full)
+        except OSError:
+            found.pop(rel, None)  # deleted, or renamed away
+            continue
+        if excluded or not is_content_name(name) or not stat.S_ISREG(st.st_mode):
+            found.pop(rel, None)
+            continue
+        found[rel] = Found(rel, full, st.st_size, st.st_mtime_ns)
+    return found
+
+
 class LazyReleases(Mapping[str, Release]):
     """Releases by path, decoded from the cache only when first looked at.
 
@@ -237,6 +257,7 @@ def scan(
     progress: Progress | None = None,
     memo: dict[str, Release] | None = None,
     identities: dict[str, Identity] | None = None,
+    only: Iterable[str] | None = None,
 ) -> ScanResult:
     """Read the content folder through the cache and give every release its identity.
 
@@ -247,7 +268,10 @@ def scan(
     if store.cache_key() != key:
         store.set_cache_key(key)
     cached = store.cached_files()
-    found = {f.path: f for f in find_files(config.content_dir, config.exclude)}
+    if only is None:
+        found = {f.path: f for f in find_files(config.content_dir, config.exclude)}
+    else:
+        found = _look_at(config, cached, only)
     result = ScanResult(releases={}, files=len(found))
 
     changed: list[Found] = []
