@@ -12,14 +12,22 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from jinja2 import Environment
+
 from feeds.config import Config
 from feeds.intake.scan import Progress, ScanResult, scan
 from feeds.model import Diagnostic, Release
 from feeds.outbox import Delivery, fan_out
 from feeds.plan import Event, Plan, Publication, plan
 from feeds.render.feeds import EntryCache
-from feeds.render.site import RENDER_VERSION, SiteBuilder, release_url, templates_key
-from feeds.store import Identity, Output, StateStore
+from feeds.render.site import (
+    RENDER_VERSION,
+    SiteBuilder,
+    release_url,
+    template_environment,
+    templates_key,
+)
+from feeds.store import CachedFile, Identity, Output, StateStore
 from feeds.writer import WriteReport, write_outputs
 
 log = logging.getLogger("feeds.build")
@@ -53,6 +61,8 @@ class BuildMemory:
     publications: dict[str, Publication] | None = None
     manifest: dict[str, Output] | None = None
     entries: EntryCache | None = None
+    files: dict[str, CachedFile] = field(default_factory=dict)  # the intake cache's index
+    templates: Environment | None = None
 
 
 def _build_key(config: Config) -> str:
@@ -72,7 +82,8 @@ def build(
         memory.identities = store.identities()
     result = scan(config, store, now=now, progress=progress,
                   memo=memory.releases if memory is not None else None,
-                  identities=memory.identities if memory is not None else None, only=only)
+                  identities=memory.identities if memory is not None else None, only=only,
+                  files_memo=memory.files if memory is not None else None)
     report = BuildReport(result, problems=list(result.problems))
     report.timings["intake"] = time.perf_counter() - start
     key = _build_key(config)
@@ -107,12 +118,15 @@ def build(
     report.timings["plan"] = time.perf_counter() - mark
     mark = time.perf_counter()
     entries = memory.entries if memory is not None else None
-    builder = SiteBuilder(config, the_plan, cache=entries)
+    if memory is not None and memory.templates is None:
+        memory.templates = template_environment(config)  # compiled once, not every pass
+    builder = SiteBuilder(config, the_plan, cache=entries,
+                          env=memory.templates if memory is not None else None)
     known = memory.manifest if memory is not None else None
     manifest = known if known is not None else store.outputs()
     report.write = write_outputs(
         config.output_dir, builder.outputs(), manifest, builder.prepare,
-        lambda: builder.cache.failures,
+        lambda: builder.cache.failures, verify=only is None,
     )
     store.save_outputs(report.write.manifest, report.write.removed)
     if config.hub and report.write.written:

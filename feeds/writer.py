@@ -97,10 +97,12 @@ def write_outputs(
     out_dir: Path, files: Iterable[OutputFile], manifest: Mapping[str, Output],
     prepare: Callable[[list[OutputFile]], None] | None = None,
     left_out: Callable[[], Mapping[str, str]] = dict,
+    verify: bool = True,
 ) -> WriteReport:
     """Render what changed and write it. ``prepare`` runs once on the files to render
     (before any worker starts), to fill caches the workers then share; ``left_out`` says
-    which releases a renderer had to leave out, and why."""
+    which releases a renderer had to leave out, and why. ``verify`` looks for each file whose
+    inputs did not change (someone may have deleted it); without it the manifest is trusted."""
     global _jobs, _out_dir, _left_out
     report = WriteReport()
     try:
@@ -111,12 +113,12 @@ def write_outputs(
         raise OutputError(out_dir, "the output folder is not writable")
     produced: set[str] = set()
     todo: list[tuple[OutputFile, Output | None]] = []
-    base = str(out_dir)
+    base = str(out_dir) + os.sep
     for f in files:
         produced.add(f.path)
         known = manifest.get(f.path)
-        if known is not None and known.input_key == f.key and os.path.isfile(
-                os.path.join(base, f.path)):
+        if known is not None and known.input_key == f.key and (
+                not verify or os.path.isfile(base + f.path)):
             report.unchanged += 1
         else:
             todo.append((f, known))

@@ -189,7 +189,8 @@ def _memoised(
 
 def _look_at(config: Config, cached: Mapping[str, CachedFile], paths: Iterable[str]) -> dict[str, Found]:
     root = str(config.content_dir)
-    found = {p: Found(p, os.path.join(root, p), c.size, c.mtime_ns) for p, c in cached.items()}
+    prefix = root + os.sep
+    found = {p: Found(p, prefix + p, c.size, c.mtime_ns) for p, c in cached.items()}
     for rel in paths:
         name = rel.rsplit("/", 1)[-1]
         excluded = any(fnmatch.fnmatch(rel, pat) for pat in config.exclude)
@@ -258,6 +259,7 @@ def scan(
     memo: dict[str, Release] | None = None,
     identities: dict[str, Identity] | None = None,
     only: Iterable[str] | None = None,
+    files_memo: dict[str, CachedFile] | None = None,
 ) -> ScanResult:
     """Read the content folder through the cache and give every release its identity.
 
@@ -267,7 +269,10 @@ def scan(
     key = cache_key(config)
     if store.cache_key() != key:
         store.set_cache_key(key)
-    cached = store.cached_files()
+        if files_memo is not None:
+            files_memo.clear()
+    # The index of the cache, as this process last wrote it (a long-running caller keeps it).
+    cached = dict(files_memo) if files_memo else store.cached_files()
     if only is None:
         found = {f.path: f for f in find_files(config.content_dir, config.exclude)}
     else:
@@ -357,4 +362,10 @@ def scan(
     ]
     if final_writes or removed:
         store.save_files(final_writes, removed)
+    if files_memo is not None:
+        if not files_memo:
+            files_memo.update(cached)
+        for path in removed:
+            files_memo.pop(path, None)
+        files_memo.update((cf.path, cf) for cf, _ in final_writes)
     return result

@@ -240,13 +240,11 @@ class SiteBuilder:
         shared = hashlib.blake2b(repr(("page", RENDER_VERSION, self.tkey, self.site, site_feeds,
                                        sorted(tag_urls.items()))).encode(), digest_size=16)
         for entry in self.entries:
-            r = entry.release
-            path = f"releases/{release_slug(r)}.html"
-            tag_links = {t: tag_urls.get(t, "") for t in r.tags}
+            path = f"releases/{release_slug(entry.release)}.html"
             h = shared.copy()
             h.update(f"{path}|{self._item_key(entry)}".encode())
             out.append(OutputFile(path, h.hexdigest(),
-                                  partial(self._render_page, entry, site_feeds, tag_links)))
+                                  partial(self._render_page, entry, site_feeds, tag_urls)))
         newest = self.entries[: self.config.items]
         key = _key("index", self.tkey, self.site, "|".join(self._item_key(e) for e in newest),
                    site_feeds)
@@ -263,7 +261,8 @@ class SiteBuilder:
     ) -> bytes:
         r = entry.release
         html = self.env.get_template("release.html").render(
-            site=self.site, release=r, feeds=feeds, tag_urls=tag_urls,
+            site=self.site, release=r, feeds=feeds,
+            tag_urls={t: tag_urls.get(t, "") for t in r.tags},
             lang=r.language or self.site.language, rtl=is_rtl(r.language),
             published_iso=iso(entry.published), updated_iso=iso(entry.updated),
             published_text=_human_date(entry.published), updated_text=_human_date(entry.updated),
