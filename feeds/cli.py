@@ -150,6 +150,11 @@ def cmd_status(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     pid = StateLock.holder(config.state_path)
     status["running"] = pid is not None
     status["running_pid"] = pid
+    if config.endpoints and config.state_path.exists():
+        from feeds.deliver.store import DeliveryStore
+
+        with DeliveryStore(config.state_path) as deliveries:
+            status["outbox"] = deliveries.counts()
     if args.json:
         json.dump(status, out, indent=2)
         out.write("\n")
@@ -169,6 +174,9 @@ def cmd_status(args: argparse.Namespace, config: Config, out: TextIO) -> int:
         print(f"  {h['until']}  {h['id']}  ({h['path']})", file=out)
     for job, when in sorted((status.get("jobs") or {}).items()):
         print(f"next {job}: {when or 'not scheduled'}", file=out)
+    for endpoint, counts in sorted((status.get("outbox") or {}).items()):
+        summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items()))
+        print(f"outbox {endpoint}: {summary or 'empty'}", file=out)
     errors = status.get("errors") or []
     if errors:
         print("last errors:", file=out)

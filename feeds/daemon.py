@@ -602,7 +602,9 @@ class Daemon:
         from feeds.deliver import drain
 
         report = await drain(self.config, now=self.clock)
-        return not report.errors
+        # A delivery that must wait for a retry, died or met a disabled endpoint is a
+        # failure to report to cron; the next run carries on from the stored state.
+        return not (report.errors or report.retrying or report.dead or report.disabled)
 
 
 def check_endpoint_secrets(config: Config) -> None:

@@ -201,3 +201,23 @@ def test_a_folder_moved_in_and_out(running: Daemon, tmp_path: Path) -> None:
     os.rename(site / "content" / "batch", tmp_path / "gone")
     wait_for(lambda: not {"Batch Release One", "Batch Release Two"} & set(titles(site)),
              what="a folder moved out")
+
+
+def test_status_counts_the_outbox(daemon_site: Path) -> None:
+    from tests.test_web import free_port
+
+    config = daemon_site / "config.toml"
+    config.write_text(config.read_text() + f'[[endpoint]]\nname = "cms"\nkind = "webhook"\n'
+                      f'url = "http://127.0.0.1:{free_port()}/hook"\nallow_insecure = true\n'
+                      'secret_env = "TEST_CMS_SECRET"\n', encoding="utf-8")
+    env = {**os.environ, "TEST_CMS_SECRET": "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}
+    missing = subprocess.run([sys.executable, "-m", "feeds", "run", "--once", "--config", str(config)],
+                             capture_output=True, text=True, timeout=60,
+                             env={k: v for k, v in env.items() if k != "TEST_CMS_SECRET"})
+    assert missing.returncode == 2 and "cms" in missing.stderr and "TEST_CMS_SECRET" in missing.stderr
+    once = subprocess.run([sys.executable, "-m", "feeds", "run", "--once", "--config", str(config)],
+                          capture_output=True, text=True, timeout=60, env=env)
+    assert once.returncode == 1  # the endpoint is down: the delivery waits for a retry
+    status = subprocess.run([sys.executable, "-m", "feeds", "status", "--json", "--config", str(config)],
+                            capture_output=True, text=True, timeout=60, env=env, check=True)
+    assert json.loads(status.stdout)["outbox"] == {"cms": {"pending": 1}}
