@@ -155,6 +155,7 @@ class Daemon:
         self.memory = BuildMemory()  # decoded releases, rendered entries: kept between passes
         self._embargo_jobs: dict[str, datetime] = {}
         self._deliveries_wake = asyncio.Event()
+        self._passes = 0
         self._full_scan = True  # the next pass walks the whole folder
         self._changed_paths: set[str] = set()  # else: just these files
         self._digest_stop = threading.Event()  # ends a digest run between two messages
@@ -176,6 +177,7 @@ class Daemon:
 
     def _reconcile_now(self, only: set[str] | None = None) -> BuildReport | None:
         config = self.config
+        self._passes += 1
         start = time.perf_counter()
         try:
             with SQLiteStore(config.state_path) as store:
@@ -200,7 +202,9 @@ class Daemon:
                 log.warning("%s", problem)
         r = report.scan
         if report.up_to_date:
-            log.debug("reconcile: %d files, nothing changed (%.3f s)", r.files, report.seconds)
+            first = self._passes == 1
+            (log.info if first else log.debug)(
+                "reconcile: %d files, nothing changed (%.3f s)", r.files, report.seconds)
         else:
             w = report.write
             log.info("reconcile: %d files, %d published, %d held; wrote %d, removed %d (%.3f s)",
@@ -342,6 +346,11 @@ class Daemon:
                 return
             before = after
 
+    def _rescan_tick(self) -> None:
+        self.request_reconcile("rescan timer")
+        if self.config.digests:
+            self._resume_unfinished()
+
     # -- digests ---------------------------------------------------------------------
 
     def _schedule_digests(self) -> None:
@@ -356,22 +365,31 @@ class Daemon:
                 self.config.misfire_grace_seconds,
             )
 
-    def request_digest(self, name: str, why: str) -> None:
+    def request_digest(self, name: str, why: str, resume_only: bool = False) -> None:
         running = self._digest_tasks.get(name)
         if running is not None and not running.done():
             log.info("digest %s: a run is already under way; this one (%s) is folded into it",
                      name, why)
             return
-        self._digest_tasks[name] = asyncio.create_task(self._digest(name, why))
+        self._digest_tasks[name] = asyncio.create_task(self._digest(name, why, resume_only))
 
-    async def _digest(self, name: str, why: str) -> None:
-        from feeds.digest.service import run_digest
+    def _resume_unfinished(self) -> None:
+        """Recipients a 4xx deferred, and issues a dead server held up, go out when due."""
+        from feeds.digest.service import unfinished_issues
+
+        for name in unfinished_issues(self.config):
+            self.request_digest(name, "resuming an unfinished issue", resume_only=True)
+
+    async def _digest(self, name: str, why: str, resume_only: bool = False) -> None:
+        from feeds.digest.service import resume_digest, run_digest
 
         log.info("digest %s: running (%s)", name, why)
         started = self.clock()
+        work = resume_digest if resume_only else run_digest
         try:
+            # In a thread: the digest runs its own event loop for SMTP.
             result = await asyncio.to_thread(
-                run_digest, self.config, name, started, stop=self._digest_stop)
+                work, self.config, name, started, stop=self._digest_stop)
         except FeedsError as e:
             log.error("digest %s: %s", name, e)
             self.status.errors.append({"at": self.clock().isoformat(), "error": f"digest {name}: {e}"})
@@ -380,8 +398,12 @@ class Daemon:
             log.exception("digest %s failed: %s", name, e)
             self.status.errors.append({"at": self.clock().isoformat(), "error": repr(e)})
             return
-        self._mark_digest_run(name, started)
-        if result.skipped_empty:
+        if not resume_only:
+            self._mark_digest_run(name, started)
+        if resume_only:
+            log.info("digest %s: resumed, sent %d, failed %d, deferred %d", name, result.sent,
+                     result.failed, result.deferred)
+        elif result.skipped_empty:
             log.info("digest %s: nothing new since the last issue; skipped", name)
         else:
             log.info("digest %s: issue %s, %d releases, sent %d, failed %d, deferred %d%s",
@@ -409,7 +431,7 @@ class Daemon:
                          for d in self.config.digests}
         for digest in self.config.digests:
             if digest.name in unfinished:
-                self.request_digest(digest.name, "resuming an unfinished issue")
+                self.request_digest(digest.name, "resuming an unfinished issue", resume_only=True)
                 continue
             last = last_runs[digest.name]
             if last is None:
@@ -446,8 +468,7 @@ class Daemon:
         self.memory = BuildMemory()  # templates or site settings may differ
         log.info("config reloaded from %s", self.config_path)
         if self._scheduler is not None:
-            self._scheduler.every("rescan", new.rescan_seconds,
-                                  lambda: self.request_reconcile("rescan timer"))
+            self._scheduler.every("rescan", new.rescan_seconds, self._rescan_tick)
             if new.digests or any(j.startswith("digest:") for j in self._scheduler.job_ids()):
                 self._schedule_digests()
         self.request_reconcile("config reloaded")
@@ -471,8 +492,7 @@ class Daemon:
                 loop.add_signal_handler(sig, self.stop, why)
             loop.add_signal_handler(signal.SIGHUP, self._reload)
             scheduler = self._scheduler = APScheduler(loop)
-            scheduler.every("rescan", self.config.rescan_seconds,
-                            lambda: self.request_reconcile("rescan timer"))
+            scheduler.every("rescan", self.config.rescan_seconds, self._rescan_tick)
             watchdog = int(os.environ.get("WATCHDOG_USEC", "0")) / 1e6
             if watchdog:
                 scheduler.every("watchdog", watchdog / 2, lambda: sd_notify("WATCHDOG=1"))

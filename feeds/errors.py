@@ -10,7 +10,12 @@ Every error a user can meet is a ``FeedsError`` and names the thing it is about
     │   └── FrontMatterError   front matter that does not parse or has wrong types
     ├── StoreError             the state store cannot be opened, migrated or written (path)
     │   └── StateLocked        another process holds the state store
-    └── OutputError            the output folder cannot be written (path)
+    ├── OutputError            the output folder cannot be written (path)
+    └── DigestError            (feeds.digest.errors) a digest cannot be made or sent
+        ├── AddressError       not an email address (the address, the reason)
+        ├── DigestBusy         another process is sending this digest
+        └── TransportError     the mail transport failed
+            └── SmtpUnavailable  the SMTP server cannot be reached (host:port)
 
 Callers catch ``FeedsError`` at the edge (the CLI, the daemon's job loop), print
 ``str(error)`` and go on with everything else; a traceback is a bug.

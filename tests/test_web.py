@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -22,6 +23,31 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """`feeds serve` on a free port as a real process; its base URL once it answers."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "feeds", "serve", "--port", str(port)], cwd=site,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    try:
+        while True:
+            try:
+                httpx.get(base + "/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError("feeds serve did not start") from None
+                time.sleep(0.05)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 @pytest.fixture
 def served(site: Path) -> Iterator[tuple[Path, str]]:
     write_config(site, extra='[[endpoint]]\nname = "hub"\nkind = "websub"\n'
@@ -31,25 +57,8 @@ def served(site: Path) -> Iterator[tuple[Path, str]]:
         encoding="utf-8")
     subprocess.run([sys.executable, "-m", "feeds", "build"], cwd=site, check=True,
                    capture_output=True, timeout=120)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "feeds", "serve", "--port", str(port)], cwd=site,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            httpx.get(base + "/healthz", timeout=1)
-            break
-        except httpx.TransportError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise AssertionError("feeds serve did not start") from None
-            time.sleep(0.05)
-    yield site, base
-    proc.terminate()
-    proc.wait(10)
+    with serving(site) as base:
+        yield site, base
 
 
 def test_feed_with_etag_then_304(served: tuple[Path, str]) -> None:
