@@ -221,3 +221,38 @@ def test_status_counts_the_outbox(daemon_site: Path) -> None:
     status = subprocess.run([sys.executable, "-m", "feeds", "status", "--json", "--config", str(config)],
                             capture_output=True, text=True, timeout=60, env=env, check=True)
     assert json.loads(status.stdout)["outbox"] == {"cms": {"pending": 1}}
+
+
+def test_a_digest_missed_while_down_is_sent_once_at_start_up(daemon_site: Path) -> None:
+    config = daemon_site / "config.toml"
+    config.write_text(config.read_text() + '[email]\nfrom = "News <news@example.org>"\n'
+                      'maildir = "mail"\n[[digest]]\nname = "daily"\ncron = "* * * * *"\n'
+                      '[schedule]\nmisfire_grace = "1h"\n', encoding="utf-8")
+    feeds = [sys.executable, "-m", "feeds", "--config", str(config)]
+    subprocess.run([*feeds, "subscribers", "add", "ann@example.org", "bo@example.org"],
+                   check=True, capture_output=True, timeout=60)
+    # The daemon ran before (its last digest run two minutes ago) and was down since.
+    subprocess.run([*feeds, "build"], check=True, capture_output=True, timeout=60)
+    from feeds.store import SQLiteStore
+
+    with SQLiteStore(daemon_site / "state" / "feeds.db") as store:
+        last = (datetime.now(UTC) - timedelta(minutes=2, seconds=30)).isoformat()
+        store.set_meta("digest_last_run:daily", last)
+    daemon = Daemon(daemon_site)
+    try:
+        inbox = daemon_site / "mail" / "new"
+        wait_for(lambda: inbox.exists() and len(list(inbox.iterdir())) == 2, what="the missed issue")
+        log = (daemon_site / "daemon.log").read_bytes()
+        assert b"digest daily: running (missed at" in log
+    finally:
+        assert daemon.stop() == 0
+    assert len(list(inbox.iterdir())) == 2  # each person once, not once per missed minute
+    second = Daemon(daemon_site)  # a restart at once: nothing missed since, nothing sent
+    try:
+        second.wait_ready()
+        time.sleep(1.0)
+    finally:
+        second.stop()
+    status = subprocess.run([*feeds, "digest", "daily", "--status", "--json"],
+                            capture_output=True, text=True, timeout=60, check=True)
+    assert len(json.loads(status.stdout)["issues"]) == 1
