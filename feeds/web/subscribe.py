@@ -47,7 +47,8 @@ WEB_SECRET_KEY = "web_secret"
 
 
 class RateLimit:
-    """At most ``limit`` events per ``window`` seconds for each key (in this process)."""
+    """At most ``limit`` events per ``window`` seconds for each key, in this process: with
+    ``feeds serve --workers N`` each worker counts on its own (N times the limit in all)."""
 
     def __init__(self, limit: int, window: float) -> None:
         self.limit, self.window = limit, window
