@@ -22,6 +22,7 @@ from feeds.plan import Event, Plan, Publication, plan
 from feeds.render.feeds import EntryCache
 from feeds.render.site import (
     RENDER_VERSION,
+    RenderMemory,
     SiteBuilder,
     release_url,
     template_environment,
@@ -63,6 +64,7 @@ class BuildMemory:
     entries: EntryCache | None = None
     files: dict[str, CachedFile] = field(default_factory=dict)  # the intake cache's index
     templates: Environment | None = None
+    render: RenderMemory = field(default_factory=RenderMemory)
 
 
 def _build_key(config: Config) -> str:
@@ -121,7 +123,8 @@ def build(
     if memory is not None and memory.templates is None:
         memory.templates = template_environment(config)  # compiled once, not every pass
     builder = SiteBuilder(config, the_plan, cache=entries,
-                          env=memory.templates if memory is not None else None)
+                          env=memory.templates if memory is not None else None,
+                          memory=memory.render if memory is not None else None)
     known = memory.manifest if memory is not None else None
     manifest = known if known is not None else store.outputs()
     report.write = write_outputs(

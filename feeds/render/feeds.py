@@ -13,6 +13,7 @@ JSON Feed is written directly.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,9 @@ _IMAGE_TYPES = {
 }
 
 
+_serials = itertools.count(1)
+
+
 @dataclass(frozen=True)
 class Entry:
     """A published release as feeds show it."""
@@ -52,6 +56,8 @@ class Entry:
     url: str  # the release page
     published: datetime
     updated: datetime
+    # Unique in this process: a long-running caller recognises an entry it already keyed.
+    serial: int = field(default_factory=lambda: next(_serials), compare=False)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from multiprocessing import get_context
@@ -105,10 +105,21 @@ def _human_date(dt: datetime) -> str:
     return f"{dt.day} {dt:%B %Y}"
 
 
+@dataclass
+class RenderMemory:
+    """What a long-running process keeps between passes, so a pass after one change keys
+    ten thousand unchanged files by comparing tuples, not by hashing them again."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)  # by release id
+    item_keys: dict[int, str] = field(default_factory=dict)  # by Entry.serial
+    docs: dict[str, tuple[Any, Any, str]] = field(default_factory=dict)  # path -> (items, params, key)
+    pages: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # path -> (shared, serial, key)
+
+
 class SiteBuilder:
     def __init__(
         self, config: Config, plan: Plan, env: Environment | None = None,
-        cache: EntryCache | None = None,
+        cache: EntryCache | None = None, memory: RenderMemory | None = None,
     ) -> None:
         self.config = config
         self.plan = plan
@@ -118,11 +129,21 @@ class SiteBuilder:
         author = self.site.author or self.site.title
         self.cache = cache if cache is not None and cache.default_author == author else (
             EntryCache(default_author=author))
+        self.memory = memory if memory is not None else RenderMemory()
+        before = self.memory.entries
         self.entries: list[Entry] = []
         for release in plan.visible:
             published, updated = plan.entry_times(release)
             url = release_url(config, release)
-            self.entries.append(Entry(release, url, published, updated))
+            prev = before.get(release.id)
+            if (prev is not None and prev.release is release and prev.published == published
+                    and prev.updated == updated and prev.url == url):
+                self.entries.append(prev)
+            else:
+                self.entries.append(Entry(release, url, published, updated))
+        self.memory.entries = {e.release.id: e for e in self.entries}
+        known = self.memory.item_keys
+        self.memory.item_keys = {e.serial: k for e in self.entries if (k := known.get(e.serial))}
         tombstones = [Tombstone(p.id, p.retracted_at, None) for p in plan.tombstones
                       if p.retracted_at is not None]
         sort_dates = {p.id: p.sort_date for p in plan.tombstones}
@@ -130,7 +151,6 @@ class SiteBuilder:
         items.sort(key=lambda i: (-(i.published if isinstance(i, Entry) else sort_dates[i.id])
                                   .timestamp(), i.release.id if isinstance(i, Entry) else i.id))
         self.home_items = items
-        self._item_keys: dict[int, str] = {}  # by id() of items, which live as long as self
         self.tag_slugs: dict[str, str] = {}
         for entry in self.entries:
             for tag in entry.release.tags:
@@ -194,8 +214,16 @@ class SiteBuilder:
                     older = archives if j == 0 else j - 1
                     next_url = self._url(f"{spec.base}-archive-{older}", fmt) if older else None
                 path = f"{base}.{EXTENSIONS[fmt]}"
-                key = _key("feed", fmt, path, doc.title, doc.language, doc.author, links,
-                           next_url, "|".join(self._item_key(i) for i in page_items))
+                params = (fmt, doc.title, doc.language, doc.author, links, next_url)
+                items_sig = tuple(i.serial if isinstance(i, Entry) else (i.id, i.when)
+                                  for i in page_items)
+                known_doc = self.memory.docs.get(path)
+                if known_doc is not None and known_doc[0] == items_sig and known_doc[1] == params:
+                    key = known_doc[2]
+                else:
+                    key = _key("feed", path, params,
+                               "|".join(self._item_key(i) for i in page_items))
+                    self.memory.docs[path] = (items_sig, params, key)
                 out.append(OutputFile(path, key, partial(self._render_feed, fmt, doc, next_url)))
         return out
 
@@ -239,11 +267,19 @@ class SiteBuilder:
         # Everything every page shares is hashed once; each page adds its own part.
         shared = hashlib.blake2b(repr(("page", RENDER_VERSION, self.tkey, self.site, site_feeds,
                                        sorted(tag_urls.items()))).encode(), digest_size=16)
+        shared_hex = shared.hexdigest()
+        pages, self.memory.pages = self.memory.pages, {}  # only pages that still exist stay
         for entry in self.entries:
             path = f"releases/{release_slug(entry.release)}.html"
-            h = shared.copy()
-            h.update(f"{path}|{self._item_key(entry)}".encode())
-            out.append(OutputFile(path, h.hexdigest(),
+            known_page = pages.get(path)
+            if known_page is not None and known_page[0] == shared_hex and known_page[1] == entry.serial:
+                key = known_page[2]
+            else:
+                h = shared.copy()
+                h.update(f"{path}|{self._item_key(entry)}".encode())
+                key = h.hexdigest()
+            self.memory.pages[path] = (shared_hex, entry.serial, key)
+            out.append(OutputFile(path, key,
                                   partial(self._render_page, entry, site_feeds, tag_urls)))
         newest = self.entries[: self.config.items]
         key = _key("index", self.tkey, self.site, "|".join(self._item_key(e) for e in newest),
@@ -301,15 +337,14 @@ class SiteBuilder:
 
     def _item_key(self, item: Item) -> str:
         """A text that changes whenever what a document shows of this item changes."""
-        key = self._item_keys.get(id(item))
+        if not isinstance(item, Entry):
+            return f"deleted|{item.id}|{item.when.timestamp()}"
+        key = self.memory.item_keys.get(item.serial)
         if key is None:
-            if isinstance(item, Entry):
-                r = item.release
-                key = (f"{r.id}|{r.content_hash}|{item.url}|{item.published.timestamp()}|"
-                       f"{item.updated.timestamp()}|{r.language}")
-            else:
-                key = f"deleted|{item.id}|{item.when.timestamp()}"
-            self._item_keys[id(item)] = key
+            r = item.release
+            key = (f"{r.id}|{r.content_hash}|{item.url}|{item.published.timestamp()}|"
+                   f"{item.updated.timestamp()}|{r.language}")
+            self.memory.item_keys[item.serial] = key
         return key
 
     def outputs(self) -> list[OutputFile]:
