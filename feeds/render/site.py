@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from multiprocessing import get_context
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -58,9 +58,14 @@ def _key(*parts: object) -> str:
 
 def release_slug(release: Release) -> str:
     """The page name: from the minted id (stable across renames), else from the path."""
-    if release.id.startswith("tag:") and release.id.count(":") >= 2:
-        return slugify(release.id.split(":", 2)[2])
-    return slugify(str(PurePosixPath(release.path).with_suffix("")))
+    return _slug(release.id, release.path)
+
+
+@lru_cache(maxsize=65536)
+def _slug(release_id: str, path: str) -> str:
+    if release_id.startswith("tag:") and release_id.count(":") >= 2:
+        return slugify(release_id.split(":", 2)[2])
+    return slugify(str(PurePosixPath(path).with_suffix("")))
 
 
 def release_url(config: Config, release: Release) -> str:
