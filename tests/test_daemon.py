@@ -256,3 +256,29 @@ def test_a_digest_missed_while_down_is_sent_once_at_start_up(daemon_site: Path) 
     status = subprocess.run([*feeds, "digest", "daily", "--status", "--json"],
                             capture_output=True, text=True, timeout=60, check=True)
     assert len(json.loads(status.stdout)["issues"]) == 1
+
+
+def test_the_daemon_serves_the_site_when_asked(daemon_site: Path) -> None:
+    import httpx
+
+    from tests.test_web import free_port
+
+    port = free_port()
+    config = daemon_site / "config.toml"
+    config.write_text(config.read_text() + f"[serve]\nenabled = true\nport = {port}\n",
+                      encoding="utf-8")
+    daemon = Daemon(daemon_site)
+    try:
+        daemon.wait_ready()
+
+        def served() -> bool:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/feed.atom", timeout=1).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        wait_for(served, what="the web front")
+        r = httpx.get(f"http://127.0.0.1:{port}/feed.atom")
+        assert "First release" in r.text and r.headers["etag"]
+    finally:
+        assert daemon.stop() == 0  # SIGTERM stops the server with the daemon
