@@ -78,7 +78,7 @@ def parse_release(
     # Detected once, before reading, because the language guides the reader ("3 mai 2024"
     # is a date line); the title is left out, as it is often in another language than the
     # body ("Lotto.com® and Players Cafe Hosts…" over a Spanish release).
-    detected = None if fm_language else detect_language(_after_first_line(fm.body)[:400])
+    detected = None if fm_language else detect_language(_after_first_line(fm.body)[:300])
     guess = fm_language or (detected[0] if detected else "")
     hint = [guess.split("-")[0].lower()] if guess else []
     reading = read_text(
