@@ -40,11 +40,19 @@ def strip_uncarriable(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """Normalise newlines and Unicode (NFC) and drop characters XML cannot carry."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _clean(text)[0]
+
+
+def _clean(text: str) -> tuple[str, int]:
+    """``clean_text`` and how many characters it removed, in one pass over the text."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\u2028" in text or "\u2029" in text:  # Unicode's own line and paragraph separators
         text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = strip_uncarriable(text)
-    return unicodedata.normalize("NFC", text)
+    text, removed = _UNCARRIABLE.subn("", text)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text, removed
 
 
 def decode(data: bytes, path: str) -> Decoded:
@@ -99,12 +107,12 @@ def decode(data: bytes, path: str) -> Decoded:
 
 
 def _cleaned(text: str, encoding: str, path: str, *warnings: str) -> Decoded:
-    removed = len(_UNCARRIABLE.findall(text))
+    cleaned, removed = _clean(text)
     if removed > max(16, len(text) // 4):
         raise FileRefused(path, f"not text: {removed} of {len(text)} characters are control characters")
     if removed:
         warnings += (f"removed {removed} control or non-characters that feeds and email cannot carry",)
-    return Decoded(clean_text(text), encoding, warnings)
+    return Decoded(cleaned, encoding, warnings)
 
 
 def _checked(decoded: Decoded, path: str) -> Decoded:
