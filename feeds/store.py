@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -149,6 +149,54 @@ def decode_release(blob: bytes) -> Release:
     return _decoder.decode(blob)
 
 
+def connect(path: Path, busy_timeout_ms: int = 5000) -> sqlite3.Connection:
+    """A connection to the state database as every part of feeds opens it: autocommit (each
+    part begins its own transactions), WAL, a busy timeout, foreign keys on."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+    db.execute("PRAGMA foreign_keys=ON")
+    return db
+
+
+@contextmanager
+def transaction(db: sqlite3.Connection, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
+    """Commit what the block did, or roll all of it back."""
+    db.execute(f"BEGIN {mode}")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def migrate_part(
+    db: sqlite3.Connection, path: Path, meta_key: str, migrations: list[str], name: str
+) -> None:
+    """Bring one part's own tables (the digests', the delivery queue's) up to date, its
+    schema version kept in the ``meta`` row ``meta_key``; concurrent first callers agree."""
+
+    def version() -> int:
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (meta_key,)).fetchone()
+        return 0 if row is None else int(row[0])
+
+    if version() > len(migrations):
+        raise StoreError(path, f"{name} written by a newer feeds (schema {version()}, this one "
+                         f"knows {len(migrations)})")
+    if version() == len(migrations):
+        return
+    with transaction(db):
+        for number in range(version(), len(migrations)):  # another process may have migrated
+            for statement in migrations[number].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+        db.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                   (meta_key, str(len(migrations))))
+
+
 def _iso(dt: datetime | None) -> str | None:
     return None if dt is None else dt.astimezone(UTC).isoformat()
 
@@ -164,11 +212,7 @@ class SQLiteStore:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=5000")
-            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db = connect(self.path)
             self._migrate()
         except sqlite3.DatabaseError as e:
             raise StoreError(self.path, f"cannot open the state database: {e}") from None
@@ -188,16 +232,8 @@ class SQLiteStore:
                 f"BEGIN IMMEDIATE; {SCHEMA[number]}; PRAGMA user_version={number + 1}; COMMIT;"
             )
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            self._db.execute("COMMIT")
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db)
 
     def close(self) -> None:
         self._db.close()

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from feeds.errors import StoreError
-from feeds.store import SQLiteStore
+from feeds.store import SQLiteStore, connect, migrate_part, transaction
 
 OUTBOX = "outbox"
 PINGS = "websub_pings"
@@ -132,10 +132,7 @@ class DeliveryStore:
         self.path = Path(path)
         SQLiteStore(self.path).close()  # the build's schema first: outbox, meta, publications
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA busy_timeout=5000")
+            self._db = connect(self.path)
             self._migrate()
         except sqlite3.DatabaseError as e:
             raise StoreError(self.path, f"cannot open the delivery queue: {e}") from None
@@ -149,27 +146,7 @@ class DeliveryStore:
         if "age_from" not in columns and self._version() >= 1:
             # the build's schema rebuilt its outbox table after ours was applied
             self._db.execute("ALTER TABLE outbox ADD COLUMN age_from TEXT")
-        if self._version() >= len(MIGRATIONS):
-            if self._version() > len(MIGRATIONS):
-                raise StoreError(self.path, f"delivery queue written by a newer feeds (schema "
-                                 f"{self._version()}, this one knows {len(MIGRATIONS)})")
-            return
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            version = self._version()  # another process may have migrated meanwhile
-            for number in range(version, len(MIGRATIONS)):
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        self._db.execute(statement)
-            self._db.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (SCHEMA_KEY, str(len(MIGRATIONS))),
-            )
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        migrate_part(self._db, self.path, SCHEMA_KEY, MIGRATIONS, "delivery queue")
 
     def close(self) -> None:
         self._db.close()
@@ -265,8 +242,7 @@ class DeliveryStore:
     def enqueue_pings(self, endpoint: str, topics: Iterable[str], now: datetime) -> int:
         """One pending ping per (hub, topic): a waiting ping is bumped, not duplicated."""
         count = 0
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self._db):
             for topic in dict.fromkeys(topics):
                 cur = self._db.execute(
                     "UPDATE websub_pings SET generation = generation + 1 WHERE endpoint = ? AND"
@@ -279,10 +255,6 @@ class DeliveryStore:
                          json.dumps({"topic": topic}), iso(now)),
                     )
                 count += 1
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
         return count
 
     # -- the operator's view ----------------------------------------------------------
@@ -331,17 +303,12 @@ class DeliveryStore:
     def retry(self, jobs: Iterable[Job], now: datetime) -> int:
         """Back to pending, due now, attempts and the max-age clock restarted."""
         count = 0
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self._db):
             for job in jobs:
                 cur = self._db.execute(
                     f"UPDATE {job.table} SET status = 'pending', attempts = 0, next_attempt_at = ?,"
                     " age_from = ?, done_at = NULL WHERE seq = ?", (iso(now), iso(now), job.seq))
                 count += cur.rowcount
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
         return count
 
     def heads(self) -> list[Job]:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +24,8 @@ from pathlib import Path
 from feeds.digest.subscribers import SUPPRESSED, Address, address_key
 from feeds.errors import StoreError
 from feeds.model import Release
-from feeds.store import SQLiteStore, decode_release
+from feeds.store import SQLiteStore, decode_release, migrate_part, transaction
+from feeds.store import connect as connect_state
 
 SCHEMA_KEY = "digest_schema"
 SCHEMA = [
@@ -99,11 +100,7 @@ def connect(path: Path) -> sqlite3.Connection:
     """A connection of the digest's own to the state store, with its tables in place."""
     SQLiteStore(path).close()  # the state store's own schema (and its meta table) first
     try:
-        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("PRAGMA busy_timeout=10000")
-        db.execute("PRAGMA foreign_keys=ON")
+        db = connect_state(path, busy_timeout_ms=10000)
         _migrate(db, path)
     except sqlite3.DatabaseError as e:
         raise StoreError(path, f"cannot open the digest tables: {e}") from None
@@ -111,29 +108,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def _migrate(db: sqlite3.Connection, path: Path) -> None:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", (SCHEMA_KEY,)).fetchone()
-    if row is not None and int(row[0]) >= len(SCHEMA):
-        if int(row[0]) > len(SCHEMA):
-            raise StoreError(path, f"digest tables written by a newer feeds (schema {row[0]}, "
-                             f"this one knows {len(SCHEMA)})")
-        return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        row = db.execute("SELECT value FROM meta WHERE key = ?", (SCHEMA_KEY,)).fetchone()
-        version = int(row[0]) if row else 0
-        for number in range(version, len(SCHEMA)):
-            for statement in SCHEMA[number].split(";"):
-                if statement.strip():
-                    db.execute(statement)
-        db.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (SCHEMA_KEY, str(max(version, len(SCHEMA)))),
-        )
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+    migrate_part(db, path, SCHEMA_KEY, SCHEMA, "digest tables")
 
 
 @dataclass(frozen=True)
@@ -240,15 +215,8 @@ class DigestStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def transaction(self, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
-        self.db.execute(f"BEGIN {mode}")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+    def transaction(self, mode: str = "IMMEDIATE") -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.db, mode)
 
     # -- subscribers -------------------------------------------------------------------
 
