@@ -34,7 +34,7 @@ from typing import Any
 from watchfiles import Change, awatch
 
 from feeds.build import BuildMemory, BuildReport, build
-from feeds.config import Config, load_config
+from feeds.config import Config, Digest, load_config
 from feeds.errors import FeedsError, StateLocked
 from feeds.intake.scan import is_content_name
 from feeds.progress import progress_reporter
@@ -416,19 +416,20 @@ class Daemon:
         with SQLiteStore(self.config.state_path) as store:
             store.set_meta(f"digest_last_run:{name}", when.isoformat())
 
+    def _last_digest_runs(self) -> dict[str, datetime | None]:
+        with SQLiteStore(self.config.state_path) as store:
+            return {d.name: (datetime.fromisoformat(v) if (v := store.get_meta(
+                f"digest_last_run:{d.name}")) else None) for d in self.config.digests}
+
     def _missed_digests(self) -> None:
         """A run whose time passed while the daemon was down: once now if within the grace,
         else skipped and logged; never several times. Unfinished issues are resumed."""
-        from apscheduler.triggers.cron import CronTrigger
-
         from feeds.digest.service import unfinished_issues
 
         now = self.clock()
         grace = timedelta(seconds=self.config.misfire_grace_seconds)
         unfinished = set(unfinished_issues(self.config))
-        with SQLiteStore(self.config.state_path) as store:
-            last_runs = {d.name: store.get_meta(f"digest_last_run:{d.name}")
-                         for d in self.config.digests}
+        last_runs = self._last_digest_runs()
         for digest in self.config.digests:
             if digest.name in unfinished:
                 self.request_digest(digest.name, "resuming an unfinished issue", resume_only=True)
@@ -436,13 +437,8 @@ class Daemon:
             last = last_runs[digest.name]
             if last is None:
                 continue  # never ran here: nothing was missed, the schedule starts now
-            trigger = CronTrigger.from_crontab(digest.cron, timezone=digest.timezone)
-            missed = None
-            fire = trigger.get_next_fire_time(None, datetime.fromisoformat(last))
-            while fire is not None and fire <= now:
-                missed = fire
-                fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
-            if missed is None or missed <= datetime.fromisoformat(last):
+            missed = last_due(digest, last, now)
+            if missed is None:
                 continue
             if now - missed <= grace:
                 self.request_digest(digest.name, f"missed at {missed.isoformat()} while down")
@@ -587,24 +583,16 @@ class Daemon:
         """Each digest whose scheduled time passed since its last run (within the grace)."""
         if not self.config.digests:
             return True
-        from apscheduler.triggers.cron import CronTrigger
-
         from feeds.digest.service import run_digest, unfinished_issues
 
         ok = True
         now = self.clock()
+        grace = timedelta(seconds=self.config.misfire_grace_seconds)
         unfinished = set(unfinished_issues(self.config))
-        with SQLiteStore(self.config.state_path) as store:
-            last_runs = {d.name: store.get_meta(f"digest_last_run:{d.name}")
-                         for d in self.config.digests}
+        last_runs = self._last_digest_runs()
         for digest in self.config.digests:
-            last = last_runs[digest.name]
-            trigger = CronTrigger.from_crontab(digest.cron, timezone=digest.timezone)
-            since = datetime.fromisoformat(last) if last else now - timedelta(
-                seconds=self.config.misfire_grace_seconds)
-            fire = trigger.get_next_fire_time(None, since)
-            due = fire is not None and fire <= now and (
-                now - fire <= timedelta(seconds=self.config.misfire_grace_seconds))
+            fire = last_due(digest, last_runs[digest.name] or now - grace, now)
+            due = fire is not None and now - fire <= grace
             if not due and digest.name not in unfinished:
                 continue
             try:
@@ -625,6 +613,20 @@ class Daemon:
         # A delivery that must wait for a retry, died or met a disabled endpoint is a
         # failure to report to cron; the next run carries on from the stored state.
         return not (report.errors or report.retrying or report.dead or report.disabled)
+
+
+def last_due(digest: Digest, since: datetime, now: datetime) -> datetime | None:
+    """The latest time ``digest`` was scheduled for after ``since`` and not after ``now``."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    trigger = CronTrigger.from_crontab(digest.cron, timezone=digest.timezone)
+    latest = None
+    fire = trigger.get_next_fire_time(None, since)
+    while fire is not None and fire <= now:
+        if fire > since:
+            latest = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return latest
 
 
 def check_endpoint_secrets(config: Config) -> None:
