@@ -7,24 +7,30 @@ crash between the two re-renders on the next pass and loses nothing.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from jinja2 import Environment
 
+from feeds.catalogue import Listing, entry_listing, tombstone_listing
 from feeds.config import Config
-from feeds.intake.scan import Progress, ScanResult, scan
+from feeds.intake.scan import Progress, ScanResult, cache_key, scan
 from feeds.model import Diagnostic, Release
 from feeds.outbox import Delivery, fan_out
-from feeds.plan import Event, Plan, Publication, plan
+from feeds.plan import Event, Plan, plan
 from feeds.render.feeds import EntryCache
 from feeds.render.site import (
     RENDER_VERSION,
-    RenderMemory,
+    Scope,
     SiteBuilder,
+    page_path,
     release_url,
+    scope_of,
     template_environment,
     templates_key,
 )
@@ -33,16 +39,30 @@ from feeds.writer import WriteReport, write_outputs
 
 log = logging.getLogger("feeds.build")
 
+# The settings the outputs were last made with and the intake cache they were made from,
+# cleared while a pass is under way: a pass that finds it different (the last one stopped
+# half-way, or `feeds check` read files since) looks at everything again.
 _BUILD_KEY = "build_key"
-_NEXT_LIFT = "next_embargo_lift"
+_HELD = "held"  # releases held under embargo: {id: [path, lift time]}
+# More changed releases than this and a pass re-keys every output (as the first one does).
+PARTIAL_LIMIT = 1000
+
+
+class Held(NamedTuple):
+    id: str
+    path: str
+    until: datetime
 
 
 @dataclass
 class BuildReport:
     scan: ScanResult
-    plan: Plan | None = None
+    plan: Plan | None = None  # of every release, or (a partial pass) of those that changed
     write: WriteReport = field(default_factory=WriteReport)
     up_to_date: bool = False
+    partial: bool = False  # looked only at what the changed releases touch
+    published: int = 0  # releases the site shows
+    held: list[Held] = field(default_factory=list)  # under embargo, soonest lift first
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     problems: list[Diagnostic] = field(default_factory=list)
@@ -59,17 +79,23 @@ class BuildMemory:
 
     releases: dict[str, Release] = field(default_factory=dict)  # by path
     identities: dict[str, Identity] | None = None
-    publications: dict[str, Publication] | None = None
+    listings: dict[str, Listing] | None = None  # the catalogue, by id
     manifest: dict[str, Output] | None = None
     entries: EntryCache | None = None
     files: dict[str, CachedFile] = field(default_factory=dict)  # the intake cache's index
     templates: Environment | None = None
-    render: RenderMemory = field(default_factory=RenderMemory)
 
 
 def _build_key(config: Config) -> str:
-    parts = (RENDER_VERSION, repr(config), templates_key(config))
+    parts = (RENDER_VERSION, repr(config), templates_key(config), cache_key(config))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _held(store: StateStore) -> dict[str, Held]:
+    text = store.get_meta(_HELD)
+    rows = json.loads(text) if text else {}
+    return {rid: Held(rid, path, datetime.fromisoformat(until))
+            for rid, (path, until) in rows.items()}
 
 
 def build(
@@ -80,77 +106,158 @@ def build(
     ``memory``: what a long-running caller keeps between passes."""
     start = time.perf_counter()
     now = now.replace(microsecond=0)
+    key = _build_key(config)
+    clean = store.get_meta(_BUILD_KEY) == f"{key}|{store.files_generation()}"
     if memory is not None and memory.identities is None:
         memory.identities = store.identities()
     result = scan(config, store, now=now, progress=progress,
                   memo=memory.releases if memory is not None else None,
                   identities=memory.identities if memory is not None else None, only=only,
                   files_memo=memory.files if memory is not None else None)
+    generation = store.files_generation()  # the cache this pass works from
     report = BuildReport(result, problems=list(result.problems))
     report.timings["intake"] = time.perf_counter() - start
-    key = _build_key(config)
-    next_lift = store.get_meta(_NEXT_LIFT)
-    lift_due = next_lift is not None and datetime.fromisoformat(next_lift) <= now
-    nothing_new = result.read == 0 and result.removed == 0 and not lift_due
-    if nothing_new and not force and store.get_meta(_BUILD_KEY) == key:
+    held = _held(store)
+    lifted = [h for h in held.values() if h.until <= now]
+    if result.read == 0 and result.removed == 0 and not lifted and clean and not force:
         report.up_to_date = True
+        report.held = sorted(held.values(), key=lambda h: (h.until, h.id))
         report.seconds = time.perf_counter() - start
         return report
+    store.set_meta(_BUILD_KEY, "")  # under way
 
     mark = time.perf_counter()
-    remembered = memory.publications if memory is not None else None
-    publications = remembered if remembered is not None else store.publications()
-    the_plan = plan(result.releases.values(), publications, now)
+    listings = memory.listings if memory is not None else None
+    partial = (clean and not force and len(result.fresh) + len(result.gone) <= PARTIAL_LIMIT)
+    if partial and listings is None:
+        listings = store.listings()
+    if partial:
+        assert listings is not None
+        # Only what changed: re-read files, disappeared ones, and embargoes that lifted.
+        subset = dict(result.fresh)
+        waiting = [h for h in lifted if h.path not in subset]
+        subset.update((p, r) for p, r in result.load([h.path for h in waiting]).items()
+                      if r.id in held)
+        # A file read again may carry another id now (a front-matter id added): the old one
+        # is gone, as if its file had disappeared.
+        by_path = {row.path: rid for rid, row in listings.items() if not row.retracted}
+        by_path.update((h.path, h.id) for h in held.values())
+        gone = set(result.gone) | {
+            old for p, r in result.fresh.items() if (old := by_path.get(p)) and old != r.id}
+        ids = {r.id for r in subset.values()} | gone
+        the_plan = plan(subset.values(), store.publications(ids), now, gone=gone)
+        for rid in ids:
+            held.pop(rid, None)
+    else:
+        publications = store.publications()
+        the_plan = plan(result.releases.values(), publications, now)
+        held = {}
+    held.update((r.id, Held(r.id, r.path, r.embargo_until))
+                for r in the_plan.held if r.embargo_until is not None)
     report.plan = the_plan
+    report.partial = partial
     deliveries: list[Delivery] = []
     if the_plan.events and config.endpoints:
         by_id = {r.id: r for r in the_plan.visible}
-        by_id.update((r.id, r) for r in result.releases.values() if r.id not in by_id)
+        fresh = result.fresh.values() if partial else result.releases.values()
+        by_id.update((r.id, r) for r in fresh if r.id not in by_id)
         urls = {rid: release_url(config, r) for rid, r in by_id.items()}
         deliveries = fan_out(the_plan.events, by_id, urls, config)
     store.record_plan(the_plan.changed, the_plan.events, deliveries)
     for event in the_plan.events:
         log.info("%s %s (%s)", event.kind, event.id, event.path)
-    if memory is not None:
-        memory.publications = the_plan.publications
     for release in the_plan.held:
         log.debug("held under embargo until %s: %s (%s)", release.embargo_until, release.id,
                   release.path)
 
+    # The catalogue: what the site lists after this plan.
+    new_rows = _listings(config, the_plan)
+    if partial:
+        assert listings is not None
+        before = {rid: listings[rid] for rid in new_rows if rid in listings}
+        changed_rows = [row for rid, row in new_rows.items() if before.get(rid) != row]
+        scope = scope_of(config, [*before.values(), *changed_rows])
+        store.save_listings(changed_rows)
+        listings = dict(listings)
+        listings.update((row.id, row) for row in changed_rows)
+    else:
+        scope = None
+        store.save_listings(new_rows.values(), complete=True)
+        listings = new_rows
+    report.published = sum(1 for row in listings.values() if not row.retracted)
+    report.held = sorted(held.values(), key=lambda h: (h.until, h.id))
+    if memory is not None:
+        memory.listings = listings
     report.timings["plan"] = time.perf_counter() - mark
+
     mark = time.perf_counter()
-    entries = memory.entries if memory is not None else None
-    if memory is not None and memory.templates is None:
-        memory.templates = template_environment(config)  # compiled once, not every pass
-    builder = SiteBuilder(config, the_plan, cache=entries,
-                          env=memory.templates if memory is not None else None,
-                          memory=memory.render if memory is not None else None)
-    known = memory.manifest if memory is not None else None
-    manifest = known if known is not None else store.outputs()
-    report.write = write_outputs(
-        config.output_dir, builder.outputs(), manifest, builder.prepare,
-        lambda: builder.cache.failures, verify=only is None,
-    )
-    store.save_outputs(report.write.manifest, report.write.removed)
+    report.write = _render(config, store, memory, result, the_plan, listings, scope, key)
+    report.timings["render and write"] = time.perf_counter() - mark
     if config.hub and report.write.written:
         from feeds.deliver import enqueue_websub
 
         enqueue_websub(config, report.write.written, now)
-    if memory is not None:
-        manifest = dict(manifest)
-        manifest.update((row.path, row) for row in report.write.manifest)
-        for path in report.write.removed:
-            manifest.pop(path, None)
-        memory.manifest = manifest
-        memory.entries = builder.cache.trimmed()
-    report.timings["render and write"] = time.perf_counter() - mark
     for path, reason in sorted(report.write.left_out.items()):
         report.problems.append(Diagnostic(path, f"left out of the feeds: {reason}", None, "error"))
     for path, reason in report.write.failed:
         report.problems.append(Diagnostic(path, f"not written: {reason}", None, "error"))
-    store.set_meta(_BUILD_KEY, key if not report.write.failed else "")
-    lifts = [r.embargo_until for r in the_plan.held if r.embargo_until is not None]
-    store.set_meta(_NEXT_LIFT, min(lifts).isoformat() if lifts else "9999-12-31T00:00:00+00:00")
+    store.set_meta(_HELD, json.dumps(
+        {h.id: [h.path, h.until.isoformat()] for h in report.held}, sort_keys=True))
+    if not report.write.failed:
+        store.set_meta(_BUILD_KEY, f"{key}|{generation}")
     report.seconds = time.perf_counter() - start
     log.debug("build stages: %s", ", ".join(f"{k} {v:.3f} s" for k, v in report.timings.items()))
     return report
+
+
+def _listings(config: Config, the_plan: Plan) -> dict[str, Listing]:
+    rows = {}
+    for release in the_plan.visible:
+        page = page_path(release.id, release.path)
+        rows[release.id] = entry_listing(release, the_plan, page, config.site.url + page)
+    for pub in the_plan.tombstones:
+        rows[pub.id] = tombstone_listing(pub, page_path(pub.id, pub.path))
+    return rows
+
+
+def _render(
+    config: Config, store: StateStore, memory: BuildMemory | None, result: ScanResult,
+    the_plan: Plan, listings: dict[str, Listing], scope: Scope | None, key: str,
+) -> WriteReport:
+    known = {r.id: r for r in the_plan.visible}
+
+    def load(rows: Sequence[Listing]) -> dict[str, Release]:
+        by_path = result.load([row.path for row in rows])
+        wanted = {row.id for row in rows}
+        return {r.id: r for r in by_path.values() if r.id in wanted}
+
+    if memory is not None and memory.templates is None:
+        memory.templates = template_environment(config)  # compiled once, not every pass
+    builder = SiteBuilder(
+        config, listings.values(), load, releases=known,
+        env=memory.templates if memory is not None else None,
+        cache=memory.entries if memory is not None else None, scope=scope, salt=key,
+    )
+    files = builder.outputs()
+    if memory is not None:  # the whole manifest, read once
+        if memory.manifest is None:
+            memory.manifest = store.outputs()
+        manifest = memory.manifest
+    elif scope is not None:  # only the rows of the files this scope owns
+        manifest = store.outputs([f.path for f in files] + sorted(scope.pages), scope.prefixes())
+    else:
+        manifest = store.outputs()
+    written = write_outputs(
+        config.output_dir, files, manifest, builder.prepare,
+        lambda: builder.cache.failures, verify=scope is None,
+        owns=scope.owns if scope is not None else None,
+    )
+    store.save_outputs(written.manifest, written.removed)
+    if memory is not None:
+        manifest = dict(manifest)
+        manifest.update((row.path, row) for row in written.manifest)
+        for path in written.removed:
+            manifest.pop(path, None)
+        memory.manifest = manifest
+        memory.entries = builder.cache.trimmed()
+    return written

@@ -121,8 +121,8 @@ def cmd_build(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     p, w = report.plan, report.write
     counts = {k: sum(1 for e in p.events if e.kind == k) for k in ("published", "updated", "retracted")}
     print(
-        f"{r.files} files, {len(p.visible)} published ({counts['published']} new, "
-        f"{counts['updated']} updated, {counts['retracted']} retracted), {len(p.held)} held under "
+        f"{r.files} files, {report.published} published ({counts['published']} new, "
+        f"{counts['updated']} updated, {counts['retracted']} retracted), {len(report.held)} held under "
         f"embargo, {len(r.refused)} refused; wrote {len(w.written)} files, {w.unchanged} unchanged, "
         f"removed {len(w.removed)} in {config.output_dir} ({report.seconds:.2f} s)",
         file=out,

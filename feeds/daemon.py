@@ -208,8 +208,7 @@ class Daemon:
         else:
             w = report.write
             log.info("reconcile: %d files, %d published, %d held; wrote %d, removed %d (%.3f s)",
-                     r.files, len(report.plan.visible) if report.plan else 0,
-                     len(report.plan.held) if report.plan else 0, len(w.written), len(w.removed),
+                     r.files, report.published, len(report.held), len(w.written), len(w.removed),
                      report.seconds)
         return report
 
@@ -222,15 +221,12 @@ class Daemon:
             "read": report.scan.read,
             "refused": len(report.scan.refused),
             "up_to_date": report.up_to_date,
-            "published": len(plan.visible) if plan else None,
+            "published": report.published if plan else None,
             "events": [f"{e.kind} {e.id}" for e in plan.events] if plan else [],
             "written": len(report.write.written),
         }
-        if plan is not None:
-            self.status.held = [
-                {"id": r.id, "path": r.path, "until": r.embargo_until.isoformat()}
-                for r in plan.held if r.embargo_until is not None
-            ]
+        self.status.held = [
+            {"id": h.id, "path": h.path, "until": h.until.isoformat()} for h in report.held]
         store.set_meta(STATUS_KEY, self.status.as_json())
 
     # -- the loop --------------------------------------------------------------------
@@ -248,21 +244,20 @@ class Daemon:
                 report = await asyncio.to_thread(self._reconcile_now, only)
             finally:
                 self._busy = False
-            if report is not None and report.plan is not None:
-                self._schedule_embargoes(report)
-                if report.plan.events or report.write.written:
+            if report is not None:
+                self._schedule_embargoes(report)  # also after a restart that found no change
+                if report.events or report.write.written:
                     self._deliveries_wake.set()
             self._publish_status()
 
     def _schedule_embargoes(self, report: BuildReport) -> None:
-        assert self._scheduler is not None and report.plan is not None
+        assert self._scheduler is not None
         now = self.clock()
         wanted: dict[str, datetime] = {}
-        for release in report.plan.held:
-            until = release.embargo_until
-            if until is None or until - now > FAR_FUTURE:
+        for held in report.held:
+            if held.until - now > FAR_FUTURE:
                 continue
-            wanted[f"embargo:{release.id}"] = until
+            wanted[f"embargo:{held.id}"] = held.until
         for job_id in list(self._embargo_jobs):
             if job_id not in wanted:
                 self._scheduler.remove(job_id)

@@ -64,8 +64,12 @@ def newest_first(release: Release) -> tuple[float, str]:
 
 
 def plan(
-    releases: Iterable[Release], publications: Mapping[str, Publication], now: datetime
+    releases: Iterable[Release], publications: Mapping[str, Publication], now: datetime,
+    *, gone: Iterable[str] | None = None,
 ) -> Plan:
+    """``releases`` is every release there is, and a publication none of them carries is
+    retracted; or, with ``gone``, only those that changed (their publications and the ids of
+    files that disappeared in ``publications``): the plan then covers just them."""
     state = dict(publications)
     changed: dict[str, Publication] = {}
     events: list[Event] = []
@@ -104,7 +108,8 @@ def plan(
         state[release.id] = new
         changed[release.id] = new
 
-    for rid, pub in list(state.items()):
+    unseen = state if gone is None else {rid: state[rid] for rid in gone if rid in state}
+    for rid, pub in list(unseen.items()):
         if rid not in seen and pub.retracted_at is None:
             _retract(pub, now, state, changed, events)
 

@@ -13,10 +13,11 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import msgspec
 
+from feeds.catalogue import Listing
 from feeds.errors import StoreError
 from feeds.model import Release
 from feeds.outbox import Delivery
@@ -57,19 +58,29 @@ class StateStore(Protocol):
     def cache_key(self) -> str: ...
     def set_cache_key(self, key: str) -> None: ...
     def cached_files(self) -> dict[str, CachedFile]: ...
+    def files_generation(self) -> str: ...
     def cached_releases(self, paths: Iterable[str]) -> dict[str, Release]: ...
     def release_loader(self) -> Callable[[Iterable[str]], dict[str, Release]]: ...
     def save_files(
         self, files: Iterable[tuple[CachedFile, Release | None]], removed: Iterable[str]
     ) -> None: ...
-    def identities(self) -> dict[str, Identity]: ...
+    def identities(
+        self, paths: Iterable[str] | None = None, ids: Iterable[str] = ()
+    ) -> dict[str, Identity]: ...
+    def identity_exists(self, release_id: str) -> bool: ...
     def save_identities(self, identities: Iterable[Identity]) -> None: ...
-    def publications(self) -> dict[str, Publication]: ...
+    def publications(self, ids: Iterable[str] | None = None) -> dict[str, Publication]: ...
     def record_plan(
         self, changed: Iterable[Publication], events: Iterable[Event],
         deliveries: Iterable[Delivery] = (),
     ) -> None: ...
-    def outputs(self) -> dict[str, Output]: ...
+    def listings(self) -> dict[str, Listing]: ...
+    def save_listings(
+        self, listings: Iterable[Listing], removed: Iterable[str] = (), *, complete: bool = False
+    ) -> None: ...
+    def outputs(
+        self, paths: Iterable[str] | None = None, prefixes: Iterable[str] = ()
+    ) -> dict[str, Output]: ...
     def save_outputs(self, written: Iterable[Output], removed: Iterable[str]) -> None: ...
     def get_meta(self, key: str) -> str | None: ...
     def set_meta(self, key: str, value: str) -> None: ...
@@ -134,6 +145,24 @@ SCHEMA = [
         input_key TEXT NOT NULL,
         content_hash TEXT NOT NULL
     );
+    """,
+]
+
+# The catalogue (feeds.catalogue): added after schema 1 was frozen, so migrated as a part.
+CATALOGUE_SCHEMA = [
+    """
+    CREATE TABLE listings (
+        id TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        page TEXT NOT NULL,
+        ord REAL NOT NULL,
+        at TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        language TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        key TEXT NOT NULL,
+        retracted INTEGER NOT NULL
+    )
     """,
 ]
 
@@ -231,6 +260,7 @@ class SQLiteStore:
             self._db.executescript(
                 f"BEGIN IMMEDIATE; {SCHEMA[number]}; PRAGMA user_version={number + 1}; COMMIT;"
             )
+        migrate_part(self._db, self.path, "catalogue_schema", CATALOGUE_SCHEMA, "the catalogue")
 
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         return transaction(self._db)
@@ -271,6 +301,13 @@ class SQLiteStore:
         with self.transaction():
             self._db.execute("DELETE FROM files")
             self._set_meta("intake_cache_key", key)
+            self._db.execute(
+                "INSERT INTO meta (key, value) VALUES ('files_generation', '1') ON CONFLICT (key)"
+                " DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
+
+    def files_generation(self) -> str:
+        """Changes whenever the intake cache does (whoever scanned: a build, `feeds check`)."""
+        return self.get_meta("files_generation") or "0"
 
     def cached_files(self) -> dict[str, CachedFile]:
         rows = self._db.execute("SELECT path, size, mtime_ns, content_hash, error FROM files")
@@ -307,18 +344,31 @@ class SQLiteStore:
                 ),
             )
             self._db.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in removed))
+            self._db.execute(
+                "INSERT INTO meta (key, value) VALUES ('files_generation', '1') ON CONFLICT (key)"
+                " DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
 
     # -- identities ---------------------------------------------------------------------
 
-    def identities(self) -> dict[str, Identity]:
-        rows = self._db.execute(
-            "SELECT id, path, content_hash, first_seen, gone_at FROM identities"
-        )
+    def identities(
+        self, paths: Iterable[str] | None = None, ids: Iterable[str] = ()
+    ) -> dict[str, Identity]:
+        """Every identity, or those of ``paths`` and ``ids``."""
+        query = "SELECT id, path, content_hash, first_seen, gone_at FROM identities"
+        if paths is None:
+            rows = self._db.execute(query).fetchall()
+        else:
+            rows = _in_chunks(self._db, query + " WHERE path IN ({})", list(paths))
+            rows += _in_chunks(self._db, query + " WHERE id IN ({})", list(ids))
         out = {}
         for rid, path, chash, first_seen, gone_at in rows:
             out[rid] = Identity(rid, path, chash, datetime.fromisoformat(first_seen),
                                 _from_iso(gone_at))
         return out
+
+    def identity_exists(self, release_id: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM identities WHERE id = ?", (release_id,))
+        return row.fetchone() is not None
 
     def save_identities(self, identities: Iterable[Identity]) -> None:
         with self.transaction():
@@ -332,11 +382,14 @@ class SQLiteStore:
 
     # -- publications and events ---------------------------------------------------------
 
-    def publications(self) -> dict[str, Publication]:
-        rows = self._db.execute(
-            "SELECT id, path, content_hash, title, sort_date, published_at, edited_at,"
-            " retracted_at FROM publications"
-        )
+    def publications(self, ids: Iterable[str] | None = None) -> dict[str, Publication]:
+        """Every publication, or those of ``ids``."""
+        query = ("SELECT id, path, content_hash, title, sort_date, published_at, edited_at,"
+                 " retracted_at FROM publications")
+        if ids is None:
+            rows = self._db.execute(query).fetchall()
+        else:
+            rows = _in_chunks(self._db, query + " WHERE id IN ({})", list(ids))
         out = {}
         for rid, path, chash, title, sort_date, published_at, edited_at, retracted_at in rows:
             out[rid] = Publication(
@@ -377,10 +430,42 @@ class SQLiteStore:
         return [(seq, Event(kind, rid, datetime.fromisoformat(at), path))
                 for seq, kind, rid, at, path in rows]
 
+    # -- the catalogue --------------------------------------------------------------------
+
+    def listings(self) -> dict[str, Listing]:
+        rows = self._db.execute(
+            "SELECT id, path, page, ord, at, updated, language, tags, key, retracted FROM listings"
+        )
+        make = Listing.from_row
+        return {row[0]: make(row) for row in rows.fetchall()}
+
+    def save_listings(
+        self, listings: Iterable[Listing], removed: Iterable[str] = (), *, complete: bool = False
+    ) -> None:
+        """Write changed rows; ``complete``: these rows are the whole catalogue."""
+        with self.transaction():
+            if complete:
+                self._db.execute("DELETE FROM listings")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO listings (id, path, page, ord, at, updated, language,"
+                " tags, key, retracted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (row.as_row() for row in listings),
+            )
+            self._db.executemany("DELETE FROM listings WHERE id = ?", ((i,) for i in removed))
+
     # -- the output manifest -------------------------------------------------------------
 
-    def outputs(self) -> dict[str, Output]:
-        rows = self._db.execute("SELECT path, input_key, content_hash FROM outputs")
+    def outputs(
+        self, paths: Iterable[str] | None = None, prefixes: Iterable[str] = ()
+    ) -> dict[str, Output]:
+        """Every file made, or those of ``paths`` and those whose path starts with a prefix."""
+        query = "SELECT path, input_key, content_hash FROM outputs"
+        if paths is None:
+            return {row[0]: Output(*row) for row in self._db.execute(query)}
+        rows = _in_chunks(self._db, query + " WHERE path IN ({})", list(paths))
+        for prefix in prefixes:  # a range on the primary key: LIKE would not use it
+            after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+            rows += self._db.execute(query + " WHERE path >= ? AND path < ?", (prefix, after))
         return {row[0]: Output(*row) for row in rows}
 
     def save_outputs(self, written: Iterable[Output], removed: Iterable[str]) -> None:
@@ -390,6 +475,15 @@ class SQLiteStore:
                 ((o.path, o.input_key, o.content_hash) for o in written),
             )
             self._db.executemany("DELETE FROM outputs WHERE path = ?", ((p,) for p in removed))
+
+
+def _in_chunks(db: sqlite3.Connection, query: str, values: list[str]) -> list[Any]:
+    """Rows of ``query`` (its ``IN ({})`` filled with placeholders) for many values."""
+    out: list[Any] = []
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
+        out += db.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall()
+    return out
 
 
 def _cached_releases(db: sqlite3.Connection, paths: Iterable[str]) -> dict[str, Release]:

@@ -98,11 +98,14 @@ def write_outputs(
     prepare: Callable[[list[OutputFile]], None] | None = None,
     left_out: Callable[[], Mapping[str, str]] = dict,
     verify: bool = True,
+    owns: Callable[[str], bool] | None = None,
 ) -> WriteReport:
     """Render what changed and write it. ``prepare`` runs once on the files to render
     (before any worker starts), to fill caches the workers then share; ``left_out`` says
     which releases a renderer had to leave out, and why. ``verify`` looks for each file whose
-    inputs did not change (someone may have deleted it); without it the manifest is trusted."""
+    inputs did not change (someone may have deleted it); without it the manifest is trusted.
+    ``owns``: ``files`` are only those of a part of the site (a scope), and only files made
+    earlier that it owns are removed when no longer made."""
     global _jobs, _out_dir, _left_out
     report = WriteReport()
     try:
@@ -151,7 +154,9 @@ def write_outputs(
                 report.unchanged += 1
     finally:
         _jobs, _out_dir, _left_out = [], Path(), dict
-    for stale in sorted(set(manifest) - produced):
+    gone = set(manifest) - produced if owns is None else {
+        path for path in manifest if path not in produced and owns(path)}
+    for stale in sorted(gone):
         with contextlib.suppress(FileNotFoundError):
             (out_dir / stale).unlink()
         report.removed.append(stale)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -35,7 +35,7 @@ def slugify(text: str) -> str:
     return _DASHES.sub("-", slug).strip("-./") or "release"
 
 
-def mint_id(id_prefix: str, path: str, first_seen: datetime, taken: set[str]) -> str:
+def mint_id(id_prefix: str, path: str, first_seen: datetime, taken: Container[str]) -> str:
     # A full "tag:authority,date:" prefix is used as it is; a bare authority gets the day.
     base = id_prefix if id_prefix.startswith("tag:") else f"tag:{id_prefix},{first_seen.date()}:"
     stem = str(PurePosixPath(path).with_suffix(""))
@@ -46,6 +46,22 @@ def mint_id(id_prefix: str, path: str, first_seen: datetime, taken: set[str]) ->
         unique = f"{candidate}-{n}"
         n += 1
     return unique
+
+
+class _Taken:
+    """The ids in use: those known here, else asked of the store."""
+
+    def __init__(self, ids: set[str], exists: Callable[[str], bool] | None) -> None:
+        self._ids = ids
+        self._exists = exists
+
+    def __contains__(self, rid: object) -> bool:
+        if rid in self._ids:
+            return True
+        return self._exists is not None and isinstance(rid, str) and self._exists(rid)
+
+    def add(self, rid: str) -> None:
+        self._ids.add(rid)
 
 
 @dataclass(frozen=True)
@@ -62,13 +78,16 @@ def resolve(
     id_prefix: str,
     now: datetime,
     present: set[str] | None = None,
+    exists: Callable[[str], bool] | None = None,
 ) -> Resolved:
     """Give every release its identity. ``present`` also counts paths whose file exists but
-    could not be read this time: their release is not gone."""
+    could not be read this time: their release is not gone. ``known`` is every identity; or,
+    with ``exists`` (is this id taken?), those of the paths read or gone in this scan and of
+    the ids their front matter names."""
     present_paths = set(releases) | (present or set())
     live_by_path = {i.path: i for i in known.values() if i.gone_at is None}
     gone_by_path = {i.path: i for i in known.values() if i.gone_at is not None}
-    taken = set(known)
+    taken = _Taken(set(known), exists)
     assigned: dict[str, Identity] = {}
     changed: dict[str, Identity] = {}
     claimed: set[str] = set()

@@ -32,6 +32,7 @@ from feeds.store import CachedFile, Identity, StateStore, decode_release, encode
 PARSER_VERSION = 1
 PARALLEL_THRESHOLD = 400
 _CHUNK = 64
+_TARGETED_LIMIT = 500  # fewer changed files than this: look up only their identities
 
 Progress = Callable[[int, int], None]
 
@@ -56,6 +57,10 @@ class ScanResult:
 
     # Paths whose cached release was not re-read: their warnings are in the cache.
     unchanged_warnings: list[str] = field(default_factory=list)
+    # By path: the releases of files read this time (or kept while broken), with identity.
+    fresh: dict[str, Release] = field(default_factory=dict)
+    # Releases by path from the cache, for any path (decodes only what it is asked for).
+    load: Callable[[Iterable[str]], dict[str, Release]] = field(default=lambda paths: {})
 
     def all_problems(self) -> list[Diagnostic]:
         """Refusals and warnings of every file, including those not re-read (decodes them)."""
@@ -335,9 +340,17 @@ def scan(
 
     resolved_changed: list[Release] = []
     if changed or removed:
-        known = identities if identities is not None else store.identities()
+        exists = None
+        if identities is not None:
+            known: Mapping[str, Identity] = identities
+        elif len(parsed) + len(removed) < _TARGETED_LIMIT:  # ask for just what resolving needs
+            named = [r.id for r in parsed.values() if r.id]
+            known = store.identities([*parsed, *removed], named)
+            exists = store.identity_exists
+        else:
+            known = store.identities()
         resolved = resolve(parsed, known, id_prefix=config.site.id_prefix, now=now,
-                           present=set(found))
+                           present=set(found), exists=exists)
         if identities is not None:
             identities.update((i.id, i) for i in resolved.changed)
         parsed = resolved.releases
@@ -355,6 +368,8 @@ def scan(
         loader = _memoised(loader, memo)
     result.releases = LazyReleases(loader, unchanged_good, parsed)
     result.unchanged_warnings = unchanged_good
+    result.fresh = parsed
+    result.load = loader
 
     # Cache the identity-bearing releases, so the next scan needs no identity work.
     final_writes = [

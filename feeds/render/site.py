@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, partial
 from multiprocessing import get_context
+from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 
+from feeds.catalogue import Listing
 from feeds.config import Config
 from feeds.intake.identity import slugify
 from feeds.intake.markup import body_html
 from feeds.model import BodyFormat, Release
-from feeds.plan import Plan
 from feeds.render.feeds import (
     MEDIA_TYPES,
     Entry,
@@ -39,7 +41,7 @@ from feeds.render.feeds import (
     rss,
 )
 
-RENDER_VERSION = "1"  # bump when a renderer changes what it writes for the same input
+RENDER_VERSION = "2"  # bump when a renderer changes what it writes for the same input
 EXTENSIONS = {"atom": "atom", "rss": "rss", "json": "json"}
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -50,15 +52,17 @@ class OutputFile:
     path: str  # relative to the output folder, POSIX
     key: str  # fingerprint of everything that decides the bytes
     render: Callable[[], bytes]
-
-
-def _key(*parts: object) -> str:
-    return hashlib.blake2b(repr((RENDER_VERSION, *parts)).encode(), digest_size=16).hexdigest()
+    shows: tuple[Listing, ...] = ()  # whose releases rendering it needs
 
 
 def release_slug(release: Release) -> str:
     """The page name: from the minted id (stable across renames), else from the path."""
     return _slug(release.id, release.path)
+
+
+def page_path(release_id: str, path: str) -> str:
+    """Where a release's page is, relative to the output folder."""
+    return f"releases/{_slug(release_id, path)}.html"
 
 
 @lru_cache(maxsize=65536)
@@ -78,11 +82,20 @@ def is_rtl(language: str) -> bool:
 
 def template_environment(config: Config) -> Environment:
     folders = [str(config.site_dir / "templates"), str(BUNDLED_TEMPLATES)]
+    # Compiled templates are kept beside the state (keyed by each template's source), so a
+    # short-lived `feeds build` does not compile them again.
+    compiled = config.state_path.parent / "compiled-templates"
+    try:
+        compiled.mkdir(parents=True, exist_ok=True)
+        cache: FileSystemBytecodeCache | None = FileSystemBytecodeCache(str(compiled))
+    except OSError:
+        cache = None
     return Environment(
         loader=FileSystemLoader(folders),
         autoescape=select_autoescape(["html", "xml", "xsl"]),
         trim_blocks=False,
         keep_trailing_newline=True,
+        bytecode_cache=cache,
     )
 
 
@@ -96,6 +109,45 @@ def templates_key(config: Config) -> str:
     return h.hexdigest()[:32]
 
 
+_FEED_DOC = re.compile(r"(.+?)(?:-archive-\d+)?\.(?:atom|rss|json)")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a pass after a few changes looks at: the feeds that hold a changed listing
+    (before or after the change) with their archives, those listings' pages, the index."""
+
+    bases: frozenset[str]  # "feed", "tags/water", "lang/fr"
+    pages: frozenset[str]
+
+    def owns(self, path: str) -> bool:
+        if path in self.pages or path == "index.html":
+            return True
+        if path.startswith("releases/"):
+            return False
+        m = _FEED_DOC.fullmatch(path)
+        return m is not None and m.group(1) in self.bases
+
+
+    def prefixes(self) -> list[str]:
+        """Path prefixes under which every feed document it owns lies."""
+        return sorted(f"{base}{sep}" for base in self.bases for sep in (".", "-archive-"))
+
+
+def scope_of(config: Config, changes: Iterable[Listing]) -> Scope:
+    """The scope of changed listings (pass each old row and each new one)."""
+    bases, pages = {"feed"}, set()
+    for row in changes:
+        pages.add(row.page)
+        if row.retracted:
+            continue
+        if config.per_tag:
+            bases.update(f"tags/{slugify(tag)}" for tag in row.tags)
+        if config.per_language:
+            bases.add(f"lang/{slugify(row.language or config.site.language)}")
+    return Scope(frozenset(bases), frozenset(pages))
+
+
 @dataclass(frozen=True)
 class FeedSpec:
     """One logical feed: the home feed, a tag's or a language's."""
@@ -103,81 +155,74 @@ class FeedSpec:
     base: str  # output path without extension: "feed", "tags/water", "lang/fr"
     title: str
     language: str
-    items: Sequence[Item]  # newest first
+    items: Sequence[Listing]  # newest first
 
 
 def _human_date(dt: datetime) -> str:
     return f"{dt.day} {dt:%B %Y}"
 
 
-@dataclass
-class RenderMemory:
-    """What a long-running process keeps between passes, so a pass after one change keys
-    ten thousand unchanged files by comparing tuples, not by hashing them again."""
-
-    entries: dict[str, Entry] = field(default_factory=dict)  # by release id
-    item_keys: dict[int, str] = field(default_factory=dict)  # by Entry.serial
-    docs: dict[str, tuple[Any, Any, str]] = field(default_factory=dict)  # path -> (items, params, key)
-    pages: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # path -> (shared, serial, key)
+ReleaseLoader = Callable[[Sequence[Listing]], dict[str, Release]]  # by id
 
 
 class SiteBuilder:
+    """Every output file the catalogue makes (or, with a ``scope``, those it owns), each with
+    its fingerprint; releases are loaded only for files the writer must render."""
+
     def __init__(
-        self, config: Config, plan: Plan, env: Environment | None = None,
-        cache: EntryCache | None = None, memory: RenderMemory | None = None,
+        self, config: Config, listings: Iterable[Listing], load: ReleaseLoader,
+        releases: dict[str, Release] | None = None, env: Environment | None = None,
+        cache: EntryCache | None = None, scope: Scope | None = None, salt: str = "",
     ) -> None:
         self.config = config
-        self.plan = plan
         self.site = config.site
-        self.env = env or template_environment(config)
-        self.tkey = templates_key(config)
+        self.scope = scope
+        self.salt = salt
+        self.load = load
+        self.releases = releases if releases is not None else {}  # by id; filled by prepare
+        self._env = env
         author = self.site.author or self.site.title
         self.cache = cache if cache is not None and cache.default_author == author else (
             EntryCache(default_author=author))
-        self.memory = memory if memory is not None else RenderMemory()
-        before = self.memory.entries
-        self.entries: list[Entry] = []
-        for release in plan.visible:
-            published, updated = plan.entry_times(release)
-            url = release_url(config, release)
-            prev = before.get(release.id)
-            if (prev is not None and prev.release is release and prev.published == published
-                    and prev.updated == updated and prev.url == url):
-                self.entries.append(prev)
-            else:
-                self.entries.append(Entry(release, url, published, updated))
-        self.memory.entries = {e.release.id: e for e in self.entries}
-        known = self.memory.item_keys
-        self.memory.item_keys = {e.serial: k for e in self.entries if (k := known.get(e.serial))}
-        tombstones = [Tombstone(p.id, p.retracted_at, None) for p in plan.tombstones
-                      if p.retracted_at is not None]
-        sort_dates = {p.id: p.sort_date for p in plan.tombstones}
-        items: list[Item] = [*self.entries, *tombstones]
-        items.sort(key=lambda i: (-(i.published if isinstance(i, Entry) else sort_dates[i.id])
-                                  .timestamp(), i.release.id if isinstance(i, Entry) else i.id))
-        self.home_items = items
-        self.tag_slugs: dict[str, str] = {}
-        for entry in self.entries:
-            for tag in entry.release.tags:
-                self.tag_slugs.setdefault(tag, slugify(tag))
+        self.rows = sorted(listings, key=attrgetter("order", "id"))
+        self.entries = [row for row in self.rows if not row.retracted]
+        self._tag_slugs: dict[str, str] = {}
+
+    @property
+    def env(self) -> Environment:
+        if self._env is None:
+            self._env = template_environment(self.config)
+        return self._env
+
+    def _key(self, *parts: object) -> str:
+        return hashlib.blake2b(repr((self.salt, *parts)).encode(), digest_size=16).hexdigest()
+
+    def _tag_slug(self, tag: str) -> str:
+        slug = self._tag_slugs.get(tag)
+        if slug is None:
+            slug = self._tag_slugs[tag] = slugify(tag)
+        return slug
 
     # -- feeds ----------------------------------------------------------------------------
 
     def feed_specs(self) -> list[FeedSpec]:
-        specs = [FeedSpec("feed", self.site.title, self.site.language, self.home_items)]
+        wanted = None if self.scope is None else self.scope.bases
+        specs = [FeedSpec("feed", self.site.title, self.site.language, self.rows)]
         if self.config.per_tag:
-            by_slug: dict[str, tuple[str, list[Item]]] = {}
-            for entry in self.entries:
-                for tag in entry.release.tags:
-                    slug = self.tag_slugs[tag]
-                    by_slug.setdefault(slug, (tag, []))[1].append(entry)
-            for slug, (tag, items) in sorted(by_slug.items()):
-                specs.append(FeedSpec(f"tags/{slug}", f"{self.site.title}: {tag}",
-                                      self.site.language, items))
+            by_slug: dict[str, tuple[str, list[Listing]]] = {}
+            for row in self.entries:
+                for tag in row.tags:
+                    base = f"tags/{self._tag_slug(tag)}"
+                    if wanted is None or base in wanted:
+                        by_slug.setdefault(base, (tag, []))[1].append(row)
+            for base, (tag, items) in sorted(by_slug.items()):
+                specs.append(FeedSpec(base, f"{self.site.title}: {tag}", self.site.language, items))
         if self.config.per_language:
-            by_lang: dict[str, list[Item]] = {}
-            for entry in self.entries:
-                by_lang.setdefault(entry.release.language or self.site.language, []).append(entry)
+            by_lang: dict[str, list[Listing]] = {}
+            for row in self.entries:
+                lang = row.language or self.site.language
+                if wanted is None or f"lang/{slugify(lang)}" in wanted:
+                    by_lang.setdefault(lang, []).append(row)
             for lang, items in sorted(by_lang.items()):
                 specs.append(FeedSpec(f"lang/{slugify(lang)}", f"{self.site.title} ({lang})",
                                       lang, items))
@@ -199,37 +244,31 @@ class SiteBuilder:
         archived = self.config.archives == "all" or (
             self.config.archives == "home" and spec.base == "feed")
         archives = (len(items) - 1) // n if items and archived else 0
-        pages: list[tuple[str, Sequence[Item], int]] = [(spec.base, items[:n], 0)]
+        pages: list[tuple[str, Sequence[Listing], int]] = [(spec.base, items[:n], 0)]
         for j in range(1, archives + 1):
             chunk = ascending[(j - 1) * n: j * n][::-1]
             pages.append((f"{spec.base}-archive-{j}", chunk, j))
         out = []
-        for fmt in self.config.formats:
-            for base, page_items, j in pages:
+        author = self.site.author or self.site.title
+        for base, page_items, j in pages:
+            shown = tuple(page_items)
+            items_key = hashlib.blake2b("|".join(row.key for row in shown).encode(),
+                                        digest_size=16).hexdigest()
+            for fmt in self.config.formats:
                 links = self._links(spec.base, fmt, j, archives)
-                doc = FeedDoc(
-                    title=spec.title if j == 0 else f"{spec.title} (archive {j})",
-                    subtitle="", language=spec.language,
-                    author=self.site.author or self.site.title,
-                    feed_id=self._url(spec.base, "atom"), links=links, items=page_items,
-                    is_archive=j > 0,
-                )
+                title = spec.title if j == 0 else f"{spec.title} (archive {j})"
                 next_url = None
                 if fmt == "json":
                     older = archives if j == 0 else j - 1
                     next_url = self._url(f"{spec.base}-archive-{older}", fmt) if older else None
                 path = f"{base}.{EXTENSIONS[fmt]}"
-                params = (fmt, doc.title, doc.language, doc.author, links, next_url)
-                items_sig = tuple(i.serial if isinstance(i, Entry) else (i.id, i.when)
-                                  for i in page_items)
-                known_doc = self.memory.docs.get(path)
-                if known_doc is not None and known_doc[0] == items_sig and known_doc[1] == params:
-                    key = known_doc[2]
-                else:
-                    key = _key("feed", path, params,
-                               "|".join(self._item_key(i) for i in page_items))
-                    self.memory.docs[path] = (items_sig, params, key)
-                out.append(OutputFile(path, key, partial(self._render_feed, fmt, doc, next_url)))
+                # Links and next_url follow from the path, j and the number of archives.
+                key = self._key("feed", path, j, archives, title, spec.language, items_key)
+                doc = partial(FeedDoc, title=title, subtitle="", language=spec.language,
+                              author=author, feed_id=self._url(spec.base, "atom"), links=links,
+                              is_archive=j > 0)
+                out.append(OutputFile(path, key, partial(self._render_feed, fmt, doc, shown,
+                                                         next_url), shown))
         return out
 
     def _links(self, base: str, fmt: str, j: int, archives: int) -> Links:
@@ -247,12 +286,32 @@ class SiteBuilder:
             stylesheet=stylesheet,
         )
 
-    def _render_feed(self, fmt: str, doc: FeedDoc, next_url: str | None) -> bytes:
+    def _entry(self, row: Listing) -> Entry | None:
+        release = self.releases.get(row.id)
+        if release is None:  # its file changed under us, or the cache lost it
+            self.cache.failures.setdefault(row.path, "not in the intake cache; rebuild")
+            return None
+        return Entry(release, self.site.url + row.page, row.when_dt(), row.updated_dt())
+
+    def _items(self, rows: Iterable[Listing]) -> list[Item]:
+        out: list[Item] = []
+        for row in rows:
+            if row.retracted:
+                out.append(Tombstone(row.id, row.updated_dt(), None))
+            elif (entry := self._entry(row)) is not None:
+                out.append(entry)
+        return out
+
+    def _render_feed(
+        self, fmt: str, doc: Callable[..., FeedDoc], rows: tuple[Listing, ...],
+        next_url: str | None,
+    ) -> bytes:
+        feed = doc(items=self._items(rows))
         if fmt == "atom":
-            return atom(doc, self.cache)
+            return atom(feed, self.cache)
         if fmt == "rss":
-            return rss(doc, self.cache)
-        return json_feed(doc, self.cache, next_url)
+            return rss(feed, self.cache)
+        return json_feed(feed, self.cache, next_url)
 
     # -- pages ----------------------------------------------------------------------------
 
@@ -265,69 +324,72 @@ class SiteBuilder:
         ]
 
     def page_outputs(self) -> list[OutputFile]:
-        site_feeds = self._feed_links([("feed", self.site.title)])
-        tag_urls = {tag: self._url(f"tags/{slug}", self.config.formats[0])
-                    for tag, slug in self.tag_slugs.items()}
         out = []
-        # Everything every page shares is hashed once; each page adds its own part.
-        shared = hashlib.blake2b(repr(("page", RENDER_VERSION, self.tkey, self.site, site_feeds,
-                                       sorted(tag_urls.items()))).encode(), digest_size=16)
-        shared_hex = shared.hexdigest()
-        pages, self.memory.pages = self.memory.pages, {}  # only pages that still exist stay
-        for entry in self.entries:
-            path = f"releases/{release_slug(entry.release)}.html"
-            known_page = pages.get(path)
-            if known_page is not None and known_page[0] == shared_hex and known_page[1] == entry.serial:
-                key = known_page[2]
-            else:
-                h = shared.copy()
-                h.update(f"{path}|{self._item_key(entry)}".encode())
-                key = h.hexdigest()
-            self.memory.pages[path] = (shared_hex, entry.serial, key)
-            out.append(OutputFile(path, key,
-                                  partial(self._render_page, entry, site_feeds, tag_urls)))
-        newest = self.entries[: self.config.items]
-        key = _key("index", self.tkey, self.site, "|".join(self._item_key(e) for e in newest),
-                   site_feeds)
-        out.append(OutputFile("index.html", key, partial(self._render_index, newest, site_feeds)))
-        xsl = BUNDLED_TEMPLATES / "feed.xsl"
-        override = self.config.site_dir / "templates" / "feed.xsl"
-        source = override if override.is_file() else xsl
-        if "atom" in self.config.formats or "rss" in self.config.formats:
-            out.append(OutputFile("feed.xsl", _key("xsl", self.tkey), source.read_bytes))
+        # Everything a page shows besides its release follows from the settings (the salt).
+        shared = hashlib.blake2b(repr((self.salt, "page")).encode(), digest_size=16)
+        wanted = None if self.scope is None else self.scope.pages
+        for row in self.entries:
+            if wanted is not None and row.page not in wanted:
+                continue
+            h = shared.copy()
+            h.update(f"{row.page}|{row.key}".encode())
+            out.append(OutputFile(row.page, h.hexdigest(), partial(self._render_page, row),
+                                  (row,)))
+        newest = tuple(self.entries[: self.config.items])
+        key = self._key("index", "|".join(row.key for row in newest))
+        out.append(OutputFile("index.html", key, partial(self._render_index, newest), newest))
+        if self.scope is None and ("atom" in self.config.formats or "rss" in self.config.formats):
+            xsl = BUNDLED_TEMPLATES / "feed.xsl"
+            override = self.config.site_dir / "templates" / "feed.xsl"
+            source = override if override.is_file() else xsl
+            out.append(OutputFile("feed.xsl", self._key("xsl"), source.read_bytes))
         return out
 
-    def _render_page(
-        self, entry: Entry, feeds: list[dict[str, str]], tag_urls: dict[str, str]
-    ) -> bytes:
+    def _tag_urls(self, tags: Iterable[str]) -> dict[str, str]:
+        if not self.config.per_tag:
+            return {tag: "" for tag in tags}
+        fmt = self.config.formats[0]
+        return {tag: self._url(f"tags/{self._tag_slug(tag)}", fmt) for tag in tags}
+
+    def _render_page(self, row: Listing) -> bytes:
+        entry = self._entry(row)
+        if entry is None:
+            raise LookupError(f"{row.path}: {self.cache.failures.get(row.path)}")
         r = entry.release
         html = self.env.get_template("release.html").render(
-            site=self.site, release=r, feeds=feeds,
-            tag_urls={t: tag_urls.get(t, "") for t in r.tags},
+            site=self.site, release=r, feeds=self._feed_links([("feed", self.site.title)]),
+            tag_urls=self._tag_urls(r.tags),
             lang=r.language or self.site.language, rtl=is_rtl(r.language),
             published_iso=iso(entry.published), updated_iso=iso(entry.updated),
             published_text=_human_date(entry.published), updated_text=_human_date(entry.updated),
         )
         return html.encode()
 
-    def _render_index(self, entries: list[Entry], feeds: list[dict[str, str]]) -> bytes:
+    def _render_index(self, rows: tuple[Listing, ...]) -> bytes:
         items: list[dict[str, Any]] = [
             {"release": e.release, "url": e.url, "rtl": is_rtl(e.release.language),
              "published_iso": iso(e.published), "published_text": _human_date(e.published)}
-            for e in entries
+            for e in self._items(rows) if isinstance(e, Entry)
         ]
         html = self.env.get_template("index.html").render(
-            site=self.site, items=items, feeds=feeds, lang=self.site.language,
-            rtl=is_rtl(self.site.language),
+            site=self.site, items=items, feeds=self._feed_links([("feed", self.site.title)]),
+            lang=self.site.language, rtl=is_rtl(self.site.language),
         )
         return html.encode()
 
     def prepare(self, todo: list[OutputFile]) -> None:
-        """Render every body to HTML once, in parallel, before files are rendered: release
-        pages and feed entries then share it (forked workers inherit it)."""
+        """Load the releases the files to render show, in one go; with many files, render
+        every body to HTML once, in parallel, first: release pages and feed entries then
+        share it (forked workers inherit it)."""
+        needed = {row.id: row for f in todo for row in f.shows
+                  if not row.retracted and row.id not in self.releases}
+        if needed:
+            self.releases.update(self.load(list(needed.values())))
         if len(todo) < 300:
             return  # rendered lazily, only where needed
-        pending = [e.release for e in self.entries if "body_html" not in e.release.__dict__]
+        shown = {row.id for f in todo for row in f.shows}
+        pending = [r for rid, r in self.releases.items()
+                   if rid in shown and "body_html" not in r.__dict__]
         if not pending:
             return
         workers = min(os.cpu_count() or 1, 8)
@@ -339,18 +401,6 @@ class SiteBuilder:
                 htmls = list(pool.map(_body_html, jobs, chunksize=64))
         for release, html in zip(pending, htmls, strict=True):
             release.__dict__["body_html"] = html  # fills the cached_property
-
-    def _item_key(self, item: Item) -> str:
-        """A text that changes whenever what a document shows of this item changes."""
-        if not isinstance(item, Entry):
-            return f"deleted|{item.id}|{item.when.timestamp()}"
-        key = self.memory.item_keys.get(item.serial)
-        if key is None:
-            r = item.release
-            key = (f"{r.id}|{r.content_hash}|{item.url}|{item.published.timestamp()}|"
-                   f"{item.updated.timestamp()}|{r.language}")
-            self.memory.item_keys[item.serial] = key
-        return key
 
     def outputs(self) -> list[OutputFile]:
         files: list[OutputFile] = []

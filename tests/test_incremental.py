@@ -1,0 +1,139 @@
+"""A pass after a few changes looks only at what they touch: its output folder must be, byte
+for byte, what a full build from the same state makes."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from feeds.build import BuildReport, build
+from feeds.config import load_config
+from feeds.store import SQLiteStore
+from tests.conftest import write_config
+
+T0 = datetime(2026, 6, 1, 9, tzinfo=UTC)
+
+
+def _release(title: str, date: str, tags: list[str], language: str = "en", extra: str = "") -> str:
+    return (f"---\ntitle: {title}\ndate: {date}\ntags: [{', '.join(tags)}]\n"
+            f"language: {language}\n{extra}---\n\nGeneva – The first paragraph of {title}.\n\n"
+            "The second paragraph, with a [link](https://example.org/).\n")
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+class Site:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.content = root / "content"
+        write_config(root, 'items = 3\narchives = "all"')
+
+    def write(self, name: str, text: str) -> None:
+        (self.content / name).write_text(text, encoding="utf-8")
+
+    def build(self, now: datetime) -> BuildReport:
+        config = load_config(self.root / "config.toml")
+        with SQLiteStore(config.state_path) as store:
+            return build(config, store, now=now)
+
+    def full_build_from_the_same_state(self, now: datetime) -> dict[str, str]:
+        """Copy the state, then build everything afresh into an empty folder."""
+        ref = self.root / "ref"
+        shutil.rmtree(ref, ignore_errors=True)
+        (ref / "state").mkdir(parents=True)
+        shutil.copy(self.root / "state" / "feeds.db", ref / "state" / "feeds.db")
+        text = (self.root / "config.toml").read_text(encoding="utf-8")
+        text = text.replace('dir = "content"', f'dir = "{self.content}"')
+        (ref / "config.toml").write_text(text, encoding="utf-8")
+        config = load_config(ref / "config.toml")
+        with SQLiteStore(config.state_path) as store:
+            report = build(config, store, now=now, force=True)
+        assert not report.partial and not report.write.failed
+        return _tree(ref / "public")
+
+    def check(self, now: datetime, partial: bool = True) -> BuildReport:
+        report = self.build(now)
+        assert report.partial is partial
+        assert not report.write.failed and not report.problems
+        assert _tree(self.root / "public") == self.full_build_from_the_same_state(now)
+        return report
+
+
+@pytest.fixture
+def inc(site: Path) -> Site:
+    s = Site(site)
+    for n in range(8):
+        tags = ["water", "health"] if n % 2 else ["water"]
+        s.write(f"r{n}.md", _release(f"Release {n}", f"2026-0{1 + n % 5}-1{n}T08:00:00Z", tags,
+                                     "fr" if n == 3 else "en"))
+    s.check(T0, partial=False)
+    return s
+
+
+def test_each_kind_of_change_gives_what_a_full_build_gives(inc: Site) -> None:
+    now = T0
+    steps: list[tuple[str, object]] = [
+        ("a new newest release with a new tag",
+         lambda: inc.write("new.md", _release("Newest", "2026-05-30T08:00:00Z", ["energy"]))),
+        ("a backdated release: every archive after it shifts",
+         lambda: inc.write("old.md", _release("Old", "2025-12-01T08:00:00Z", ["water"]))),
+        ("an edit that changes the title and the tags",
+         lambda: inc.write("r2.md", _release("Release 2, corrected", "2026-03-12T08:00:00Z",
+                                             ["health", "food"]))),
+        ("a deleted file: a tombstone", lambda: (inc.content / "r5.md").unlink()),
+        ("a rename with the same bytes",
+         lambda: (inc.content / "r6.md").rename(inc.content / "renamed.md")),
+        ("a front-matter id added: the old id is retracted",
+         lambda: inc.write("r1.md", _release("Release 1", "2026-02-11T08:00:00Z",
+                                             ["water", "health"], extra="id: urn:x:one\n"))),
+        ("marked draft: retracted", lambda: inc.write(
+            "r4.md", _release("Release 4", "2026-05-14T08:00:00Z", ["water"], extra="draft: true\n"))),
+        ("the deleted file comes back",
+         lambda: inc.write("r5.md", _release("Release 5", "2026-01-15T08:00:00Z",
+                                             ["water", "health"]))),
+        ("the last release of a tag goes: its feed goes",
+         lambda: (inc.content / "new.md").unlink()),
+        ("the only French release becomes English",
+         lambda: inc.write("r3.md", _release("Release 3", "2026-04-13T08:00:00Z",
+                                             ["water", "health"], "en"))),
+    ]
+    for what, change in steps:
+        now += timedelta(hours=1)
+        change()  # type: ignore[operator]
+        report = inc.check(now)
+        assert bool(report.events) is (what != "a rename with the same bytes"), what
+    public = inc.root / "public"
+    assert not (public / "tags" / "energy.atom").exists()
+    assert not (public / "lang" / "fr.atom").exists()
+    assert (public / "tags" / "food.atom").exists()
+
+
+def test_an_embargo_lifts_in_a_pass_that_reads_no_file(inc: Site) -> None:
+    inc.write("held.md", _release("Held", "2026-05-31T08:00:00Z", ["water"],
+                                  extra="embargo: 2026-06-01T12:00:00Z\n"))
+    report = inc.check(T0 + timedelta(hours=1))
+    assert [h.path for h in report.held] == ["held.md"]
+    assert b"Held" not in (inc.root / "public" / "feed.atom").read_bytes()
+    lifted = inc.check(T0 + timedelta(hours=3, seconds=1))
+    assert lifted.scan.read == 0 and lifted.held == []
+    assert [e.kind for e in lifted.events] == ["published"]
+    assert b"Held" in (inc.root / "public" / "feed.atom").read_bytes()
+
+
+def test_a_pass_that_stopped_half_way_is_followed_by_a_full_one(inc: Site) -> None:
+    inc.write("new.md", _release("Newest", "2026-05-30T08:00:00Z", ["energy"]))
+    config = load_config(inc.root / "config.toml")
+    with SQLiteStore(config.state_path) as store:
+        from feeds.intake.scan import scan
+
+        scan(config, store, now=T0)  # the intake committed; then the process died
+    report = inc.check(T0 + timedelta(hours=1), partial=False)
+    assert [e.kind for e in report.events] == ["published"]
+    assert b"Newest" in (inc.root / "public" / "feed.atom").read_bytes()
