@@ -29,6 +29,20 @@ _TextTimestampLoader.yaml_implicit_resolvers = {
 }
 
 
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = (
+    _TextTimestampLoader.yaml_implicit_resolvers
+)
+_KEY_VALUE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
+_PLAIN_FIRST_BAD = frozenset("-?:,[]{}#&*!|>'\"%@` ")
+_FLOW_BAD = frozenset(",[]{}:")
+# Outside this: tabs, other line breaks, characters YAML refuses; all left to PyYAML.
+_YAML_ODD = re.compile(
+    r"[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     data: dict[str, Any]
@@ -73,6 +87,9 @@ def _parse(block: str, syntax: str, path: str) -> dict[str, Any]:
                 line=line + 1 if isinstance(line, int) else None,
             ) from None
     else:
+        simple = _simple_yaml(block)
+        if simple is not None:
+            return simple
         try:
             data = yaml.load(block, Loader=_TextTimestampLoader)
         except yaml.YAMLError as e:
@@ -90,3 +107,143 @@ def _parse(block: str, syntax: str, path: str) -> dict[str, Any]:
             line=2,
         )
     return {str(k): v for k, v in data.items()}
+
+
+# --- the common YAML, read without PyYAML ---------------------------------------------------
+# PyYAML builds every node in Python, which costs more than the rest of reading a release.
+# Front matter is nearly always a few "key: value" lines, a flow list of tags and a list of
+# flat mappings (contacts); these are read here, to exactly what PyYAML gives, and anything
+# else (comments, anchors, escapes, multi-line scalars, a value PyYAML would read as a number,
+# a boolean or null) returns None and goes to PyYAML.
+
+def _plain(value: str) -> tuple[bool, Any]:
+    """(True, what PyYAML reads) for a plain scalar that is text, a boolean or null;
+    (False, None) for a number or anything else PyYAML constructs its own way."""
+    for tag, rx in _RESOLVERS.get(value[0], []):
+        if rx.match(value):
+            if tag == _BOOL_TAG:
+                return True, yaml.constructor.SafeConstructor.bool_values[value.lower()]
+            return tag == _NULL_TAG, None
+    return True, value
+
+
+def _plain_is_text(value: str) -> bool:
+    ok, read = _plain(value)
+    return ok and read is value
+
+
+def _yaml_scalar(value: str, flow: bool) -> tuple[bool, Any]:
+    """(True, what PyYAML reads) for a one-line scalar or flow list; (False, "") otherwise.
+    ``value`` is not empty and has no trailing spaces."""
+    first = value[0]
+    if first == '"':
+        inner = value[1:-1]
+        ok = len(value) >= 2 and value[-1] == '"' and '"' not in inner and "\\" not in inner
+        return ok, inner
+    if first == "'":
+        inner = value[1:-1]
+        return len(value) >= 2 and value[-1] == "'" and "'" not in inner, inner
+    if first == "[" and not flow:
+        if value[-1] != "]":
+            return False, ""
+        inner = value[1:-1]
+        if not inner.strip(" "):
+            return True, []
+        items: list[str] = []
+        for part in inner.split(","):
+            part = part.strip(" ")
+            if not part:
+                return False, ""
+            ok, item = _yaml_scalar(part, True)
+            if not ok or not isinstance(item, str):
+                return False, ""
+            items.append(item)
+        return True, items
+    if (
+        first in _PLAIN_FIRST_BAD or "#" in value or ": " in value or value[-1] == ":"
+        or (flow and not _FLOW_BAD.isdisjoint(value))
+    ):
+        return False, ""
+    return _plain(value)
+
+
+def _yaml_entry(line: str, into: dict[str, Any]) -> bool:
+    """Read "key: value" (the value on the line) into ``into``; False if PyYAML must."""
+    m = _KEY_VALUE.fullmatch(line)
+    if m is None or m.group(2) is None:
+        return False
+    key = m.group(1)
+    if key in into or not _plain_is_text(key):
+        return False
+    ok, value = _yaml_scalar(m.group(2), False)
+    into[key] = value
+    return ok
+
+
+def _yaml_nested(lines: list[str]) -> tuple[bool, Any]:
+    """The indented lines under "key:": a block list of scalars or flat mappings, or a flat
+    mapping."""
+    items = [(len(line) - len(line.lstrip(" ")), line.lstrip(" ")) for line in lines if line]
+    if not items:
+        return True, None
+    base = items[0][0]
+    if not items[0][1].startswith("-"):
+        mapping: dict[str, Any] = {}
+        for indent, text in items:
+            if indent != base or not _yaml_entry(text, mapping):
+                return False, None
+        return True, mapping
+    seq: list[Any] = []
+    current: dict[str, Any] | None = None
+    for indent, text in items:
+        if indent == base and text.startswith("- ") and text[2:3] not in ("", " "):
+            body = text[2:]
+            if _KEY_VALUE.fullmatch(body) is not None:
+                current = {}
+                if not _yaml_entry(body, current):
+                    return False, None
+                seq.append(current)
+                continue
+            current = None
+            ok, value = _yaml_scalar(body, True)
+            if not ok:
+                return False, None
+            seq.append(value)
+        elif indent == base + 2 and current is not None:
+            if not _yaml_entry(text, current):
+                return False, None
+        else:
+            return False, None
+    return True, seq
+
+
+def _simple_yaml(block: str) -> dict[str, Any] | None:
+    """``block`` read as PyYAML reads it, if it is YAML of the common kind; else None."""
+    if _YAML_ODD.search(block):
+        return None
+    lines = [line.rstrip(" ") for line in block.split("\n")]
+    out: dict[str, Any] = {}
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        i += 1
+        if not line:
+            continue
+        m = _KEY_VALUE.fullmatch(line)
+        if m is None:
+            return None
+        if m.group(2) is not None:
+            if not _yaml_entry(line, out):
+                return None
+            continue
+        key = m.group(1)
+        if key in out or not _plain_is_text(key):
+            return None
+        start = i
+        while i < n and (not lines[i] or lines[i][0] == " "):
+            i += 1
+        ok, value = _yaml_nested(lines[start:i])
+        if not ok:
+            return None
+        out[key] = value
+    return out or None
