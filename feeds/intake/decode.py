@@ -35,7 +35,7 @@ class Decoded:
 
 def strip_uncarriable(text: str) -> str:
     """Remove every character XML 1.0 cannot carry (and a few that only deceive)."""
-    return _UNCARRIABLE.sub("", text)
+    return text if text.isprintable() else _UNCARRIABLE.sub("", text)
 
 
 def clean_text(text: str) -> str:
@@ -44,12 +44,15 @@ def clean_text(text: str) -> str:
 
 
 def _clean(text: str) -> tuple[str, int]:
-    """``clean_text`` and how many characters it removed, in one pass over the text."""
+    """``clean_text`` and how many characters it removed."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\u2028" in text or "\u2029" in text:  # Unicode's own line and paragraph separators
         text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text, removed = _UNCARRIABLE.subn("", text)
+    if text.replace("\n", " ").replace("\t", " ").isprintable():
+        removed = 0  # all that _UNCARRIABLE matches is unprintable: a quick test for none
+    else:
+        text, removed = _UNCARRIABLE.subn("", text)
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text, removed

@@ -10,10 +10,10 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-_SPACE = re.compile(r"\s+")
-_LETTER = re.compile(r"[^\W\d_]")
 SAMPLE = 250  # characters: fastText's cost grows with the text; body text this long is enough
 MIN_LETTERS = 20
+# At least MIN_LETTERS letters: runs of anything else ([\W\d_]), each ended by a letter.
+_ENOUGH_LETTERS = re.compile(rf"(?:[\W\d_]*[^\W\d_]){{{MIN_LETTERS}}}")
 MIN_CONFIDENCE = 0.40
 
 
@@ -27,8 +27,8 @@ def _model() -> Any:
 
 def detect_language(text: str) -> tuple[str, float] | None:
     """``("sv", 0.99)`` for the text's language, or None when the text is too short or unclear."""
-    sample = _SPACE.sub(" ", text[:SAMPLE]).strip()
-    if len(_LETTER.findall(sample)) < MIN_LETTERS:
+    sample = " ".join(text[:SAMPLE].split())  # runs of white space as one space, trimmed
+    if _ENOUGH_LETTERS.match(sample) is None:
         return None
     labels, scores = _model().predict(sample, k=1)
     if not labels:

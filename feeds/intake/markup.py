@@ -38,6 +38,7 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 _LINK = re.compile(r"\]\((?:https?:|/|#)")
 _LINE_SIGN = re.compile(r"(?:#{1,6} |[*+-] |\d{1,3}\. |```|> )\S?")
+_SIGN_START = re.compile(r"\n *[#*+\-`>\d]")
 _URL = re.compile(r"\bhttps?://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]")
 
 
@@ -50,9 +51,11 @@ def looks_like_markdown(text: str) -> bool:
     signs = len(_LINK.findall(head)) + head.count("**") // 2
     if signs >= 2:
         return True
-    # Line by line: a regex anchored at every line start scans a plain text very slowly.
-    for line in head.split("\n"):
-        if _LINE_SIGN.match(line.lstrip(" ")[:12]):
+    # Only lines that start (after spaces) with a character a sign starts with can hold one;
+    # the search for them skips from line break to line break (a regex anchored at every
+    # line start scans a plain text very slowly).
+    for m in _SIGN_START.finditer("\n" + head):
+        if _LINE_SIGN.match(head, m.end() - 2, m.end() + 10):
             signs += 1
             if signs >= 2:
                 return True

@@ -29,7 +29,6 @@ SUMMARY_LENGTH = 300
 _MD_INLINE = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_LEAD = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[*+-]\s+|\d{1,3}\.\s+|>\s?)", re.MULTILINE)
-_SPACE = re.compile(r"\s+")
 
 
 def content_hash(data: bytes) -> str:
@@ -46,7 +45,7 @@ def plain(markdown: str) -> str:
 def summarize(paragraphs: tuple[str, ...], body_format: BodyFormat) -> str:
     """The lede, cut at a word boundary to about ``SUMMARY_LENGTH`` characters."""
     for p in paragraphs:
-        text = _SPACE.sub(" ", plain(p) if body_format == BodyFormat.MARKDOWN else p).strip()
+        text = _one_line(plain(p) if body_format == BodyFormat.MARKDOWN else p)
         if text:
             break
     else:
@@ -72,7 +71,7 @@ def parse_release(
     warnings = [Diagnostic(path, w) for w in decoded.warnings]
     fm = split_front_matter(decoded.text, path)
     meta = fm.data
-    suffix = PurePosixPath(path).suffix.lower()
+    suffix = _suffix(path).lower()
     is_markdown = suffix in MARKDOWN_SUFFIXES or bool(fm.syntax) or looks_like_markdown(fm.body)
     fm_language = _text(meta, "language", path)
     # Detected once, before reading, because the language guides the reader ("3 mai 2024"
@@ -150,7 +149,8 @@ KNOWN_KEYS = frozenset(
 
 
 def _one_line(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    """Runs of white space as one space, trimmed (str.split's white space is re's \\s)."""
+    return " ".join(text.split())
 
 
 def _text(meta: Mapping[str, Any], key: str, path: str) -> str | None:
@@ -190,6 +190,15 @@ def _date(
     if reading.date is not None:
         return datetime.combine(reading.date, time(0, 0), tzinfo=tz), DateSource.TEXT
     return None, None
+
+
+def _suffix(path: str) -> str:
+    """``PurePosixPath(path).suffix``, without building the path for the common name."""
+    name = path[path.rfind("/") + 1:]
+    if not name or name == ".":
+        return PurePosixPath(path).suffix  # "a/", "a/.": the name is an earlier part
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _after_first_line(text: str) -> str:
