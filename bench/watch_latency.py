@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--drops", type=int, default=50)
     parser.add_argument("--corpus", type=Path)
+    parser.add_argument("--keep-log", type=Path, help="copy the daemon's log here")
     args = parser.parse_args()
     from make_corpus import make_corpus  # type: ignore[import-not-found]
 
@@ -115,6 +116,8 @@ def main() -> None:
             daemon.send_signal(signal.SIGTERM)
             daemon.wait(30)
             log.close()
+            if args.keep_log:
+                shutil.copy(site / "daemon.log", args.keep_log)
 
 
 if __name__ == "__main__":

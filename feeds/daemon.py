@@ -36,7 +36,7 @@ from watchfiles import Change, awatch
 from feeds.build import BuildMemory, BuildReport, build
 from feeds.config import Config, Digest, load_config
 from feeds.errors import FeedsError, StateLocked
-from feeds.intake.scan import is_content_name
+from feeds.intake.scan import IGNORED_SUFFIXES, is_content_name
 from feeds.progress import progress_reporter
 from feeds.scheduling import APScheduler, JobScheduler
 from feeds.store import SQLiteStore
@@ -310,7 +310,10 @@ class Daemon:
         for change, path in changes:
             if os.path.isdir(path) or not path.startswith(base + os.sep):
                 return None
-            if change == Change.deleted and not is_content_name(os.path.basename(path)):
+            name = os.path.basename(path)
+            if change == Change.deleted and not is_content_name(name):
+                if name.startswith(".") or name.endswith(IGNORED_SUFFIXES):
+                    continue  # a hidden file or folder, or a temp file renamed into place
                 return None  # perhaps a folder, moved away with its files
             rel = path[len(base) + 1:].replace(os.sep, "/")
             if any(part.startswith((".", "_")) for part in rel.split("/")[:-1]):

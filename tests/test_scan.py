@@ -106,3 +106,20 @@ def test_file_over_the_size_limit_is_refused_without_reading(site: Path) -> None
     assert "big.txt" in result.refused
     message = result.refused["big.txt"].message
     assert f"{len(RELEASE.encode()):,}" in message and "100" in message
+
+
+def test_a_new_parser_under_a_watching_daemon_reads_every_file_again(site: Path) -> None:
+    """A watcher's scan of one file, just after feeds was upgraded (the cache is emptied):
+    the other files are read again, not taken for deleted."""
+    content = site / "content"
+    for name in ("a", "b", "c"):
+        (content / f"{name}.txt").write_text(RELEASE.replace("Monday", name), encoding="utf-8")
+    config = load_config(site / "config.toml")
+    memo: dict[str, object] = {}
+    with SQLiteStore(config.state_path) as store:
+        scan(config, store, now=NOW, files_memo=memo)  # type: ignore[arg-type]
+        store.set_cache_key("written by an older feeds")
+        (content / "d.txt").write_text(RELEASE.replace("Monday", "d"), encoding="utf-8")
+        result = scan(config, store, now=NOW, only={"d.txt"}, files_memo=memo)  # type: ignore[arg-type]
+    assert sorted(result.releases) == ["a.txt", "b.txt", "c.txt", "d.txt"]
+    assert result.gone == [] and result.removed == 0

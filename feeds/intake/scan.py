@@ -71,12 +71,12 @@ class ScanResult:
 
 
 _IGNORED_PREFIXES = (".", "#", "~")
-_IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".temp", ".part", ".crdownload", ".bak")
+IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".temp", ".part", ".crdownload", ".bak")
 
 
 def is_content_name(name: str) -> bool:
     """Not hidden, not an editor's swap or temp file, and a release's suffix."""
-    if name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES):
+    if name.startswith(_IGNORED_PREFIXES) or name.endswith(IGNORED_SUFFIXES):
         return False
     dot = name.rfind(".")
     return dot > 0 and name[dot:].lower() in SUFFIXES
@@ -276,6 +276,7 @@ def scan(
         store.set_cache_key(key)
         if files_memo is not None:
             files_memo.clear()
+        only = None  # the cache is empty now: a scan of a few files would find the rest gone
     # The index of the cache, as this process last wrote it (a long-running caller keeps it).
     cached = dict(files_memo) if files_memo else store.cached_files()
     if only is None:
