@@ -113,7 +113,7 @@ def build(
     result = scan(config, store, now=now, progress=progress,
                   memo=memory.releases if memory is not None else None,
                   identities=memory.identities if memory is not None else None, only=only,
-                  files_memo=memory.files if memory is not None else None)
+                  files_memo=memory.files if memory is not None else None, allow_empty=force)
     generation = store.files_generation()  # the cache this pass works from
     report = BuildReport(result, problems=list(result.problems))
     report.timings["intake"] = time.perf_counter() - start

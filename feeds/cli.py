@@ -373,7 +373,8 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
         "build", parents=[common],
         help="one publishing pass: read content, write feeds and pages to the output folder",
     )
-    p.add_argument("--force", action="store_true", help="re-render every file")
+    p.add_argument("--force", action="store_true",
+                   help="look at every file again (and publish an emptied content folder)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(

@@ -123,3 +123,25 @@ def test_a_new_parser_under_a_watching_daemon_reads_every_file_again(site: Path)
         result = scan(config, store, now=NOW, only={"d.txt"}, files_memo=memo)  # type: ignore[arg-type]
     assert sorted(result.releases) == ["a.txt", "b.txt", "c.txt", "d.txt"]
     assert result.gone == [] and result.removed == 0
+
+
+def test_an_emptied_content_folder_retracts_nothing_without_force(site: Path) -> None:
+    """An unmounted share looks like an empty folder: no mass retraction."""
+    from feeds.build import build
+    from feeds.errors import IntakeError
+
+    for n in range(12):
+        (site / "content" / f"ferry-{n}.txt").write_text(RELEASE + str(n), encoding="utf-8")
+    config = load_config(site / "config.toml")
+    with SQLiteStore(config.state_path) as store:
+        build(config, store, now=NOW)
+    shutil.rmtree(site / "content")
+    with SQLiteStore(config.state_path) as store:
+        try:
+            scan(config, store, now=NOW)
+        except IntakeError as e:
+            assert "content folder is missing" in str(e) and "12 files were read" in str(e)
+        else:
+            raise AssertionError("an emptied folder was taken for a retraction of everything")
+        report = build(config, store, now=NOW, force=True)
+    assert [e.kind for e in report.events] == ["retracted"] * 12

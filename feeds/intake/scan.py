@@ -32,6 +32,8 @@ from feeds.store import CachedFile, Identity, StateStore, decode_release, encode
 PARSER_VERSION = 1
 PARALLEL_THRESHOLD = 400
 _CHUNK = 64
+# A folder found empty that held this many files or more is taken for an unmounted share.
+EMPTY_GUARD = 10
 _TARGETED_LIMIT = 500  # fewer changed files than this: look up only their identities
 
 Progress = Callable[[int, int], None]
@@ -265,11 +267,14 @@ def scan(
     identities: dict[str, Identity] | None = None,
     only: Iterable[str] | None = None,
     files_memo: dict[str, CachedFile] | None = None,
+    allow_empty: bool = False,
 ) -> ScanResult:
     """Read the content folder through the cache and give every release its identity.
 
     ``memo`` (kept by a long-running caller) holds releases decoded by earlier scans; it is
-    brought up to date here, so unchanged files are never decoded twice."""
+    brought up to date here, so unchanged files are never decoded twice. A folder found
+    empty (or missing) that held ``EMPTY_GUARD`` files or more before is an error unless
+    ``allow_empty``: an unmounted share must not retract a whole archive."""
     now = now.replace(microsecond=0)
     key = cache_key(config)
     if store.cache_key() != key:
@@ -281,6 +286,12 @@ def scan(
     cached = dict(files_memo) if files_memo else store.cached_files()
     if only is None:
         found = {f.path: f for f in find_files(config.content_dir, config.exclude)}
+        if not found and len(cached) >= EMPTY_GUARD and not allow_empty:
+            state = "empty" if config.content_dir.is_dir() else "missing"
+            raise IntakeError(config.content_dir, (
+                f"the content folder is {state}, but {len(cached):,} files were read from it "
+                "before: nothing is retracted (an unmounted network share?). To retract "
+                "everything, run `feeds build --force`"))
     else:
         found = _look_at(config, cached, only)
     result = ScanResult(releases={}, files=len(found))
