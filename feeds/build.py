@@ -84,6 +84,13 @@ class BuildMemory:
     entries: EntryCache | None = None
     files: dict[str, CachedFile] = field(default_factory=dict)  # the intake cache's index
     templates: Environment | None = None
+    generation: str | None = None  # of the intake cache this memory agrees with
+
+    def forget(self) -> None:
+        """Someone else (`feeds check`) changed the intake cache: read the state again."""
+        self.releases.clear()
+        self.files.clear()
+        self.identities = self.listings = self.manifest = None
 
 
 def _build_key(config: Config) -> str:
@@ -108,13 +115,18 @@ def build(
     now = now.replace(microsecond=0)
     key = _build_key(config)
     clean = store.get_meta(_BUILD_KEY) == f"{key}|{store.files_generation()}"
-    if memory is not None and memory.identities is None:
-        memory.identities = store.identities()
+    if memory is not None:
+        if memory.generation not in (None, store.files_generation()):
+            memory.forget()
+        if memory.identities is None:
+            memory.identities = store.identities()
     result = scan(config, store, now=now, progress=progress,
                   memo=memory.releases if memory is not None else None,
                   identities=memory.identities if memory is not None else None, only=only,
                   files_memo=memory.files if memory is not None else None, allow_empty=force)
     generation = store.files_generation()  # the cache this pass works from
+    if memory is not None:
+        memory.generation = generation
     report = BuildReport(result, problems=list(result.problems))
     report.timings["intake"] = time.perf_counter() - start
     held = _held(store)

@@ -106,10 +106,16 @@ def cmd_check(args: argparse.Namespace, config: Config, out: TextIO) -> int:
 
 def cmd_build(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     from feeds.build import build
+    from feeds.daemon import StateLock
 
-    with SQLiteStore(config.state_path) as store:
-        report = build(config, store, now=_now(), force=args.force,
-                       progress=progress_reporter("reading releases"))
+    lock = StateLock(config.state_path)  # a running daemon publishes changes itself
+    lock.acquire()
+    try:
+        with SQLiteStore(config.state_path) as store:
+            report = build(config, store, now=_now(), force=args.force,
+                           progress=progress_reporter("reading releases"))
+    finally:
+        lock.release()
     for problem in sorted(report.problems, key=lambda p: (p.path, p.line or 0)):
         print(problem, file=out)
     r = report.scan

@@ -72,7 +72,8 @@ class StateLock:
             os.close(fd)
             raise StateLocked(
                 self.path.with_name(self.path.name.removesuffix(".lock")),
-                f"another `feeds run` (pid {holder}) holds this state; stop it first",
+                f"another `feeds run` or `feeds build` (pid {holder}) holds this state; "
+                "a running daemon publishes changes itself",
             ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())

@@ -140,7 +140,13 @@ def test_sigterm_exits_0_and_a_second_daemon_is_refused(running: Daemon) -> None
         capture_output=True, text=True, timeout=TIMEOUT,
     )
     assert second.returncode == 2
-    assert f"another `feeds run` (pid {running.proc.pid}) holds this state" in second.stderr
+    held = f"another `feeds run` or `feeds build` (pid {running.proc.pid}) holds this state"
+    assert held in second.stderr
+    build = subprocess.run(
+        [sys.executable, "-m", "feeds", "build", "--config", str(site / "config.toml")],
+        capture_output=True, text=True, timeout=TIMEOUT,
+    )
+    assert build.returncode == 2 and held in build.stderr
     status = subprocess.run(
         [sys.executable, "-m", "feeds", "status", "--json", "--config", str(site / "config.toml")],
         capture_output=True, text=True, timeout=TIMEOUT, check=True,

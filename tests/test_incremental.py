@@ -137,3 +137,23 @@ def test_a_pass_that_stopped_half_way_is_followed_by_a_full_one(inc: Site) -> No
     report = inc.check(T0 + timedelta(hours=1), partial=False)
     assert [e.kind for e in report.events] == ["published"]
     assert b"Newest" in (inc.root / "public" / "feed.atom").read_bytes()
+
+
+def test_a_daemon_pass_after_feeds_check_read_the_cache_agrees_with_the_store(inc: Site) -> None:
+    """`feeds check` (another process) reads and mints a new file first; the daemon's next
+    pass, with its memory of the state, must not mint a second id or miss the release."""
+    from feeds.build import BuildMemory
+    from feeds.intake.scan import scan
+
+    config = load_config(inc.root / "config.toml")
+    memory = BuildMemory()
+    with SQLiteStore(config.state_path) as store:
+        build(config, store, now=T0, memory=memory)
+    inc.write("new.md", _release("Newest", "2026-05-30T08:00:00Z", ["energy"]))
+    with SQLiteStore(config.state_path) as store:
+        checked = scan(config, store, now=T0 + timedelta(days=3))  # what `feeds check` does
+        report = build(config, store, now=T0 + timedelta(days=4), memory=memory,
+                       only={"new.md"})
+        assert len({i.path for i in store.identities().values()}) == 9
+    assert [e.id for e in report.events] == [checked.releases["new.md"].id]
+    assert _tree(inc.root / "public") == inc.full_build_from_the_same_state(T0 + timedelta(days=4))
