@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -127,7 +128,9 @@ def _plain(value: str) -> tuple[bool, Any]:
     return True, value
 
 
+@lru_cache(maxsize=1024)
 def _plain_is_text(value: str) -> bool:
+    """A key PyYAML reads as text: a handful of names, asked about in every file."""
     ok, read = _plain(value)
     return ok and read is value
 

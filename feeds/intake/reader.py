@@ -24,9 +24,11 @@ one-character lines) is read up to ``MAX_PARAGRAPHS`` and kept as one block afte
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from itertools import islice
 
 from feeds.intake.dates import find_text_date, read_embargo
 from feeds.model import Contact
@@ -65,6 +67,7 @@ _INVISIBLE = "\ufeff\u200b\u200c\u200d\u200e\u200f\u2060"
 # whitespace (str.isspace) and invisible characters: a line of only these is blank
 _BLANK_CHARS = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n") + _INVISIBLE
 _BULLET = re.compile(r"(?:[*+\-•·▪◦‣●]|\d{1,3}[.)])(?:[ \t]|$)")
+_BULLET_FIRST = frozenset("*+-•·▪◦‣●")  # or a digit: what a _BULLET match starts with
 _ATX = re.compile(r"(#{1,6})(?:[ \t]+|$)")
 _HR = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})")
 _SETEXT = re.compile(r"=+|-+")
@@ -96,32 +99,37 @@ class _Para:
         return f"_Para({self.text[:40]!r}, line={self.line}, soft={self.soft}, kind={self.kind!r})"
 
 
-def _unwrap(run: list[tuple[int, str]]) -> list[_Para]:
+def _unwrap(run: list[tuple[int, str, int]]) -> list[_Para]:
     """Lines of running text (no blank line between them) to paragraphs.
 
     Long lines (the reference release) are one paragraph each; lines of about 40-100
     columns are a hard-wrapped paragraph, broken where the next line's first word would
     have fitted on the line before (so that line ended a paragraph); short lines (an
     address, a contact block) stay separate but "soft", to be joined with a line break
-    if they end up in the body.
+    if they end up in the body. ``run`` holds (line number, text, indent) triples.
     """
     if len(run) == 1:
         return [_Para(run[0][1], run[0][0])]
-    lengths = [len(t) for _, t in run]
-    inner = sorted(lengths[:-1])
+    lengths = [len(t) for _, t, _ in run]
+    inner = lengths[:-1]
+    inner.sort()
     median = inner[len(inner) // 2]
     if 40 <= median <= 100:
-        width = max((n for n in lengths[:-1] if n <= 100), default=100)
+        fitting = bisect_right(inner, 100)  # the longest line of at most 100 columns
+        width = inner[fitting - 1] if fitting else 100
         out: list[_Para] = []
         start, parts = run[0][0], [run[0][1]]
-        for k in range(len(run) - 1):
-            nxt = run[k + 1][1]
-            first_word = nxt.split(" ", 1)[0]
-            if lengths[k] + 1 + len(first_word) <= width or _BULLET.match(nxt):
+        before = lengths[0]
+        for lineno, nxt, _ in islice(run, 1, None):
+            space = nxt.find(" ")  # the first word's length: up to the first space
+            if before + 1 + (space if space >= 0 else len(nxt)) <= width or (
+                (nxt[0] in _BULLET_FIRST or nxt[0].isdigit()) and _BULLET.match(nxt)
+            ):
                 out.append(_Para(" ".join(parts), start))
-                start, parts = run[k + 1][0], [nxt]
+                start, parts = lineno, [nxt]
             else:
                 parts.append(nxt)
+            before = len(nxt)
         out.append(_Para(" ".join(parts), start))
         return out
     paras = [_Para(run[0][1], run[0][0])]
@@ -134,7 +142,7 @@ def _unwrap(run: list[tuple[int, str]]) -> list[_Para]:
 def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
     """One blank-line-separated block to paragraphs (lists, headings and text runs)."""
     out: list[_Para] = []
-    run: list[tuple[int, str]] = []
+    run: list[tuple[int, str, int]] = []
     group: list[str] = []
     group_kind = ""
     group_line = 0
@@ -158,7 +166,7 @@ def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
                 group.append(" " * indent + text if indent >= 2 else text)
                 continue
             flush_group()
-            run.append((lineno, text))
+            run.append((lineno, text, indent))
             continue
         if first == "#" and _ATX.match(text):
             flush_run()
@@ -197,7 +205,7 @@ def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
             group.append(" " * indent + text if kind == "list" and indent >= 2 else text)
             continue
         flush_group()
-        run.append((lineno, text))
+        run.append((lineno, text, indent))
     flush_run()
     flush_group()
     return out
@@ -232,21 +240,23 @@ def _paragraphs(
     """
     paras: list[_Para] = []
     block: list[tuple[int, str, int]] = []
+    plain = True  # every line of the block starts with a character that opens no markup
     fence: list[str] | None = None
     fence_line = 0
 
     def flush() -> None:
-        first = block[0][1][0]
-        if len(block) == 1 and first not in _MARKUP_FIRST and not first.isdigit():
+        if not plain:
+            paras.extend(_block(block, markdown))
+        elif len(block) == 1:
             paras.append(_Para(block[0][1], block[0][0]))  # the common case, made cheap
         else:
-            paras.extend(_block(block, markdown))
+            paras.extend(_unwrap(block))  # what _block makes of lines without markup
         block.clear()
 
     lines = text.split("\n")
     cut: int | None = None
-    for idx, raw in enumerate(lines):
-        lineno = first_line + idx
+    last_line = first_line + MAX_LINES
+    for lineno, raw in enumerate(lines, first_line):
         if fence is not None:
             fence.append(raw.rstrip())
             if _FENCE.match(raw.strip()):
@@ -254,19 +264,21 @@ def _paragraphs(
                 fence = None
             continue
         line = raw.rstrip(_BLANK_CHARS)
-        stripped = line.lstrip(_BLANK_CHARS)
-        if not stripped:
+        if not line:  # (what is left of a line ends in a non-blank, so it is not blank)
             if block:
                 flush()
             continue
-        if idx >= MAX_LINES or len(paras) >= MAX_PARAGRAPHS:
+        # (paras only grows between blocks: counted at a block's first line)
+        if lineno >= last_line or (not block and len(paras) >= MAX_PARAGRAPHS):
             if block:
                 flush()
-            rest = "\n".join(part.rstrip() for part in lines[idx:]).strip()
+            rest = "\n".join(part.rstrip() for part in lines[lineno - first_line:]).strip()
             paras.append(_Para(rest, lineno, kind="rest"))
             cut = lineno
             break
-        if markdown and stripped[0] in "`~" and _FENCE.match(stripped):
+        stripped = line.lstrip(_BLANK_CHARS)
+        first = stripped[0]
+        if markdown and first in "`~" and _FENCE.match(stripped):
             if block:
                 flush()
             fence, fence_line = [stripped], lineno
@@ -282,6 +294,10 @@ def _paragraphs(
                 for segment in segments:
                     paras.append(_Para(segment, lineno))
                 continue
+        if not block:
+            plain = True
+        if first in _MARKUP_FIRST or first.isdigit():
+            plain = False
         block.append((lineno, stripped, len(line) - len(stripped)))
     if fence is not None:  # an unclosed fence: keep its text as written
         paras.append(_Para("\n".join(fence), fence_line, kind="code"))
@@ -574,7 +590,7 @@ _JOB_TITLE = re.compile(
     r"|Leiter(?:in)?|(?:Presse)?[Ss]precher(?:in)?|[Pp]resschef|[Pp]ressekreterare)"
 )
 _NAME_CHARS = re.compile(r"[\d@/\\=<>{}\[\]#*_|~^$%+]")
-_TLDS = (".com", ".org", ".net", ".gov", ".edu", ".info", ".io")
+_TLD = re.compile(r"\.(?:com|org|net|gov|edu|info|io)")  # anywhere, as a substring
 _FILLER_PHRASES = tuple(
     (phrase, re.compile(re.escape(phrase), re.IGNORECASE))
     for phrase in (
@@ -843,7 +859,10 @@ def _back_kind(p: _Para) -> str | None:
         return "source"
     if size < 1500 and "necessarily" in text and _NECESSARILY.search(text, 0, 600):
         return "disclaimer"
-    if size <= 300 and _may_be_caption(text) and _caption(text) is not None:
+    if (
+        size <= 300 and ("©" in text or ":" in text or "：" in text)  # _may_be_caption's signs
+        and _may_be_caption(text) and _caption(text) is not None
+    ):
         return "caption"
     return None
 
@@ -1057,7 +1076,7 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
         if "www." in rest or "://" in rest:
             rest = _URL.sub(" , ", rest)
         low = rest.lower()
-        if any(tld in low for tld in _TLDS):
+        if _TLD.search(low):
             rest = _DOMAIN.sub(" , ", rest)
             low = rest.lower()
         if c.email is None and ("mail" in low or "courriel" in low or "correo" in low):
@@ -1068,7 +1087,9 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
                 low = rest.lower()
         pieces = []
         for piece in _PIECE_SPLIT.split(rest):
-            words = _strip_words(piece.split())
+            words = piece.split()
+            if words:
+                words = _strip_words(words)
             if words:
                 pieces.append(" ".join(words).strip(" .,;:"))
         min_words = 1 if inline else 2
