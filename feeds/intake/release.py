@@ -26,7 +26,12 @@ TEXT_SUFFIXES = frozenset({".txt", ".text"})
 SUFFIXES = MARKDOWN_SUFFIXES | TEXT_SUFFIXES
 SUMMARY_LENGTH = 300
 
-_MD_INLINE = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`")
+# "**", "__", a "*" or "_" that opens (no word character before, a non-space after) or closes
+# (a non-space before, no word character after) emphasis, "`". Written to start with one
+# character class, so that re skips ahead to the next marker instead of trying every place.
+_MD_INLINE = re.compile(
+    r"[*_`](?:(?<=\*)\*|(?<=_)_|(?<=[*_])(?:(?<!\w[*_])(?=\S)|(?<=\S[*_])(?!\w))|(?<=`))"
+)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_LEAD = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[*+-]\s+|\d{1,3}\.\s+|>\s?)", re.MULTILINE)
 
@@ -37,7 +42,7 @@ def content_hash(data: bytes) -> str:
 
 def plain(markdown: str) -> str:
     """Markdown source to readable plain text (links keep their words, markers go)."""
-    text = _MD_LINK.sub(r"\1", markdown)
+    text = _MD_LINK.sub(r"\1", markdown) if "](" in markdown else markdown
     text = _MD_LEAD.sub("", text)
     return _MD_INLINE.sub("", text)
 
