@@ -14,7 +14,6 @@ from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
-from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from feeds.model import DateSource, Release
@@ -38,7 +37,9 @@ def slugify(text: str) -> str:
 def mint_id(id_prefix: str, path: str, first_seen: datetime, taken: Container[str]) -> str:
     # A full "tag:authority,date:" prefix is used as it is; a bare authority gets the day.
     base = id_prefix if id_prefix.startswith("tag:") else f"tag:{id_prefix},{first_seen.date()}:"
-    stem = str(PurePosixPath(path).with_suffix(""))
+    name_at = path.rfind("/") + 1
+    dot = path.rfind(".", name_at)
+    stem = path[:dot] if name_at < dot < len(path) - 1 else path  # as PurePosixPath.with_suffix("")
     candidate = base + slugify(stem)
     n = 2
     unique = candidate
