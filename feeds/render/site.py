@@ -406,6 +406,22 @@ class SiteBuilder:
         files: list[OutputFile] = []
         for spec in self.feed_specs():
             files += self.feed_outputs(spec)
+        # An entry of one archive document only is rendered once: its fragments need no
+        # keeping (ten thousand of them would, in every render worker).
+        seen: set[str] = set()
+        keep: set[str] = set()
+        docs: set[str] = set()
+        for f in files:
+            doc = f.path.rpartition(".")[0]  # one document in every format
+            if doc in docs:
+                continue
+            docs.add(doc)
+            subscription = "-archive-" not in f.path
+            for row in f.shows:
+                if subscription or row.id in seen:
+                    keep.add(row.id)
+                seen.add(row.id)
+        self.cache.keep = frozenset(keep)
         files += self.page_outputs()
         return files
 
