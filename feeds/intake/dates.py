@@ -140,12 +140,13 @@ _DE_MONTHS = frozenset({
     "junho", "julho", "setembro", "septembro", "outubro", "novembro", "dezembro",
 })
 _KNOWN_HINTS = frozenset(_DATEPARSER_LANGUAGES)
+_ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")  # "١٢ فبراير ٢٠٢٣"
 
 
 def _month_word_date(text: str, languages: tuple[str, ...]) -> tuple[bool, date | None]:
     """(True, the date) for a date ``_MONTH_WORDS`` reads as dateparser would; (False, None)
     for one only dateparser can read."""
-    m = _WORD_DATE.fullmatch(text)
+    m = _WORD_DATE.fullmatch(text.translate(_ARABIC_INDIC_DIGITS))
     if m is None or (m.group("form") == " de ") != (m.group("de") is not None):
         return False, None
     if len(languages) > 1 or (languages and languages[0] not in _KNOWN_HINTS):
