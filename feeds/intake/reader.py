@@ -639,6 +639,11 @@ _BOILERPLATE = re.compile(
     r"|stiftelse|myndighet|organisatie|bedrijf)\b",
     re.IGNORECASE,
 )
+# _BOILERPLATE's verb and article, in lower case with single spaces (see _may_have_verb_article)
+_VERB_ARTICLE = re.compile(
+    r" (?:is|are|est|es|ist|är|er|é) (?:a|an|the|one of|une?|una?|uno|eine?|en|ett|een|um|uma"
+    r"|la|le|el) "
+)
 _MORE_INFO = re.compile(
     r"(?:for\s+(?:more|further)\s+(?:information|details)|(?:more|further)\s+information"
     r"|pour\s+(?:plus\s+d['’]informations?|en\s+savoir\s+plus|tout\s+renseignement)"
@@ -914,12 +919,22 @@ def _about_name(text: str) -> str | None:
     return name if name and _upper_first(name) and len(name) <= 80 else None
 
 
+def _may_have_verb_article(head: str) -> bool:
+    """Whether ``head`` holds " is a ", " are the ", " est une "… as _BOILERPLATE needs: a
+    cheap test on the lower-cased text with white space runs as single spaces (the letters
+    that re's IGNORECASE matches beyond str.lower: İ ı ſ K, send it to the regex as is)."""
+    if "İ" in head or "ı" in head or "ſ" in head or "K" in head:
+        return True
+    return _VERB_ARTICLE.search(" " + " ".join(head.split()).lower() + " ") is not None
+
+
 def _is_boilerplate(text: str) -> bool:
     """"UGI Utilities, Inc. is a natural gas and electric utility …": a named organisation
     described in the present tense, with no quote, as the last paragraph of a release."""
     if len(text) < 80:
         return False
-    m = _BOILERPLATE.match(text[:500])
+    head = text[:500]
+    m = _BOILERPLATE.match(head) if _may_have_verb_article(head) else None
     if m is None or _QUOTES.search(text, 0, m.end()):
         return False
     words = m.group("subject").split()
