@@ -14,7 +14,6 @@ import json
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
 
 def one_run(site: Path) -> None:
@@ -45,10 +45,12 @@ def one_run(site: Path) -> None:
 
 
 def measure(site: Path) -> dict[str, float]:
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", str(site)], capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    from pss import run_measured  # type: ignore[import-not-found]
+
+    stdout, pss_mb = run_measured([sys.executable, __file__, "--child", str(site)])
+    result: dict[str, float] = json.loads(stdout.strip().splitlines()[-1])
+    result["pss_mb"] = pss_mb
+    return result
 
 
 def main() -> None:
@@ -83,12 +85,14 @@ def main() -> None:
         c = statistics.median(r["seconds"] for r in cold)
         w = statistics.median(r["seconds"] for r in warm)
         mem = max(r["rss_mb"] + r["worker_rss_mb"] for r in cold)
+        pss = max(r["pss_mb"] for r in cold)
         print(f"files: {files}, releases: {cold[0]['releases']:.0f}, refused: {cold[0]['refused']:.0f}")
         print(f"cold intake: median {c:.3f} s over {len(cold)} runs ({files / c:,.0f} releases/s)")
         print(f"warm re-scan, nothing changed: median {w:.3f} s over {len(warm)} runs "
               f"(read {warm[0]['read']:.0f} files)")
-        print(f"peak memory (cold, main + workers' peak): {mem:.0f} MB "
-              f"(main {max(r['rss_mb'] for r in cold):.0f} MB)")
+        print(f"peak memory (cold): {pss:.0f} MB, all processes counted once (sum of PSS); "
+              f"resident: main {max(r['rss_mb'] for r in cold):.0f} MB, main + the largest "
+              f"worker {mem:.0f} MB (pages they share counted twice)")
 
 
 if __name__ == "__main__":
