@@ -840,7 +840,8 @@ def _back_kind(p: _Para) -> str | None:
     size = len(text)
     if size <= 24 and _is_end_mark(text):
         return "end"
-    if text[0] in "#*_>" or "**" in text or "__" in text:
+    head = text[:160]  # _unmark only changes a text with a mark at its start or in this head
+    if text[0] in "#*_>" or "**" in head or "__" in head:
         text = _unmark(text)
         if not text:
             return None
@@ -1031,7 +1032,7 @@ def _phones(text: str) -> list[tuple[str, int, int]]:
             value = value.rstrip(")").strip()
         if value.count("(") > value.count(")"):
             value = value.lstrip("(").strip()
-        digits = sum(c.isdigit() for c in value)
+        digits = sum(map(str.isdigit, value))
         if not 7 <= digits <= 16 or _DATE_LIKE.fullmatch(value):
             continue
         out.append((value, start, m.end()))
