@@ -592,8 +592,11 @@ def parse_iso_datetime(
         raise ValueError("expected an ISO 8601 date or date-time, got an empty value")
     if len(text) > 64:
         raise ValueError(f"not an ISO 8601 date or date-time: {text[:64]!r}…")
-    candidate = _SPACE_BEFORE_OFFSET.sub(r"\1\2", text)
-    candidate = _LEAP_SECOND.sub(r"\1\2:59", candidate)
+    candidate = text
+    if " " in text or not text.isprintable():  # white space other than " " is unprintable
+        candidate = _SPACE_BEFORE_OFFSET.sub(r"\1\2", candidate)
+    if ":60" in candidate:
+        candidate = _LEAP_SECOND.sub(r"\1\2:59", candidate)
     if candidate[-1:] in "zZ":
         candidate = candidate[:-1] + "+00:00"
     try:

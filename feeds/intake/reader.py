@@ -277,13 +277,14 @@ def _paragraphs(
             cut = lineno
             break
         stripped = line.lstrip(_BLANK_CHARS)
+        size = len(stripped)
         first = stripped[0]
         if markdown and first in "`~" and _FENCE.match(stripped):
             if block:
                 flush()
             fence, fence_line = [stripped], lineno
             continue
-        if len(stripped) > OVERLONG_LINE:
+        if size > OVERLONG_LINE:
             segments = _split_overlong(stripped)
             if segments:
                 if block:
@@ -298,7 +299,7 @@ def _paragraphs(
             plain = True
         if first in _MARKUP_FIRST or first.isdigit():
             plain = False
-        block.append((lineno, stripped, len(line) - len(stripped)))
+        block.append((lineno, stripped, len(line) - size))
     if fence is not None:  # an unclosed fence: keep its text as written
         paras.append(_Para("\n".join(fence), fence_line, kind="code"))
     if block:
