@@ -249,6 +249,7 @@ def _render(
         config, listings.values(), load, releases=known,
         env=memory.templates if memory is not None else None,
         cache=memory.entries if memory is not None else None, scope=scope, salt=key,
+        fetch=store.fragments,
     )
     files = builder.outputs()
     if memory is not None:  # the whole manifest, read once
@@ -265,6 +266,9 @@ def _render(
         owns=scope.owns if scope is not None else None,
     )
     store.save_outputs(written.manifest, written.removed)
+    if builder.cache.new:  # rendered here (not in a worker): for the next process
+        store.save_fragments(builder.cache.new)
+        builder.cache.new = {}
     if memory is not None:
         manifest = dict(manifest)
         manifest.update((row.path, row) for row in written.manifest)

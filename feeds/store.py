@@ -8,7 +8,7 @@ protocol over PostgreSQL without touching intake, planning or rendering.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -78,6 +78,8 @@ class StateStore(Protocol):
     def save_listings(
         self, listings: Iterable[Listing], removed: Iterable[str] = (), *, complete: bool = False
     ) -> None: ...
+    def fragments(self, keys: Iterable[str]) -> dict[str, bytes]: ...
+    def save_fragments(self, fragments: Mapping[str, bytes]) -> None: ...
     def outputs(
         self, paths: Iterable[str] | None = None, prefixes: Iterable[str] = ()
     ) -> dict[str, Output]: ...
@@ -164,7 +166,12 @@ CATALOGUE_SCHEMA = [
         retracted INTEGER NOT NULL
     )
     """,
+    # version 2: rendered entries of subscription feeds, by their fingerprint
+    """
+    CREATE TABLE fragments (key TEXT PRIMARY KEY, data BLOB NOT NULL)
+    """,
 ]
+FRAGMENTS_LIMIT = 20_000  # more, and the table is emptied (old versions of edited entries)
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(Release)
@@ -452,6 +459,19 @@ class SQLiteStore:
                 (row.as_row() for row in listings),
             )
             self._db.executemany("DELETE FROM listings WHERE id = ?", ((i,) for i in removed))
+
+    def fragments(self, keys: Iterable[str]) -> dict[str, bytes]:
+        rows = _in_chunks(self._db, "SELECT key, data FROM fragments WHERE key IN ({})",
+                          list(keys))
+        return {key: bytes(data) for key, data in rows}
+
+    def save_fragments(self, fragments: Mapping[str, bytes]) -> None:
+        with self.transaction():
+            (count,) = self._db.execute("SELECT count(*) FROM fragments").fetchone()
+            if count + len(fragments) > FRAGMENTS_LIMIT:
+                self._db.execute("DELETE FROM fragments")
+            self._db.executemany("INSERT OR REPLACE INTO fragments (key, data) VALUES (?, ?)",
+                                 fragments.items())
 
     # -- the output manifest -------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -49,6 +50,9 @@ class Site:
         shutil.rmtree(ref, ignore_errors=True)
         (ref / "state").mkdir(parents=True)
         shutil.copy(self.root / "state" / "feeds.db", ref / "state" / "feeds.db")
+        with sqlite3.connect(ref / "state" / "feeds.db") as db:  # render every entry afresh
+            assert db.execute("SELECT count(*) FROM fragments").fetchone()[0] > 0
+            db.execute("DELETE FROM fragments")
         text = (self.root / "config.toml").read_text(encoding="utf-8")
         text = text.replace('dir = "content"', f'dir = "{self.content}"')
         (ref / "config.toml").write_text(text, encoding="utf-8")

@@ -53,6 +53,7 @@ class OutputFile:
     key: str  # fingerprint of everything that decides the bytes
     render: Callable[[], bytes]
     shows: tuple[Listing, ...] = ()  # whose releases rendering it needs
+    fragments: tuple[str, ...] = ()  # the stored entry fragments it may reuse
 
 
 def release_slug(release: Release) -> str:
@@ -173,6 +174,7 @@ class SiteBuilder:
         self, config: Config, listings: Iterable[Listing], load: ReleaseLoader,
         releases: dict[str, Release] | None = None, env: Environment | None = None,
         cache: EntryCache | None = None, scope: Scope | None = None, salt: str = "",
+        fetch: Callable[[Iterable[str]], dict[str, bytes]] | None = None,
     ) -> None:
         self.config = config
         self.site = config.site
@@ -184,6 +186,8 @@ class SiteBuilder:
         author = self.site.author or self.site.title
         self.cache = cache if cache is not None and cache.default_author == author else (
             EntryCache(default_author=author))
+        self.cache.salt = salt
+        self.fetch = fetch  # entry fragments from the state store, by key
         self.rows = sorted(listings, key=attrgetter("order", "id"))
         self.entries = [row for row in self.rows if not row.retracted]
         self._tag_slugs: dict[str, str] = {}
@@ -267,8 +271,14 @@ class SiteBuilder:
                 doc = partial(FeedDoc, title=title, subtitle="", language=spec.language,
                               author=author, feed_id=self._url(spec.base, "atom"), links=links,
                               is_archive=j > 0)
+                # A subscription feed shows mostly what it showed last time: its entries'
+                # fragments are kept in the state store (archive documents never change).
+                lang = spec.language if fmt == "atom" else ""
+                fragments = () if j else tuple(
+                    self.cache.stored_key(fmt, lang, row.key) for row in shown
+                    if not row.retracted)
                 out.append(OutputFile(path, key, partial(self._render_feed, fmt, doc, shown,
-                                                         next_url), shown))
+                                                         next_url), shown, fragments))
         return out
 
     def _links(self, base: str, fmt: str, j: int, archives: int) -> Links:
@@ -291,7 +301,8 @@ class SiteBuilder:
         if release is None:  # its file changed under us, or the cache lost it
             self.cache.failures.setdefault(row.path, "not in the intake cache; rebuild")
             return None
-        return Entry(release, self.site.url + row.page, row.when_dt(), row.updated_dt())
+        return Entry(release, self.site.url + row.page, row.when_dt(), row.updated_dt(),
+                     key=row.key)
 
     def _items(self, rows: Iterable[Listing]) -> list[Item]:
         out: list[Item] = []
@@ -385,6 +396,9 @@ class SiteBuilder:
                   if not row.retracted and row.id not in self.releases}
         if needed:
             self.releases.update(self.load(list(needed.values())))
+        wanted = {k for f in todo for k in f.fragments} - self.cache.stored.keys()
+        if wanted and self.fetch is not None:
+            self.cache.stored.update(self.fetch(wanted))
         if len(todo) < 300:
             return  # rendered lazily, only where needed
         shown = {row.id for f in todo for row in f.shows}
