@@ -266,8 +266,11 @@ class SiteBuilder:
                     older = archives if j == 0 else j - 1
                     next_url = self._url(f"{spec.base}-archive-{older}", fmt) if older else None
                 path = f"{base}.{EXTENSIONS[fmt]}"
-                # Links and next_url follow from the path, j and the number of archives.
-                key = self._key("feed", path, j, archives, title, spec.language, items_key)
+                # Links and next_url follow from the path, j and: for the subscription feed,
+                # the number of archives; for an archive, whether a newer one exists (so a
+                # new archive document does not re-key the two hundred before it).
+                neighbours = archives if j == 0 else j < archives
+                key = self._key("feed", path, j, neighbours, title, spec.language, items_key)
                 doc = partial(FeedDoc, title=title, subtitle="", language=spec.language,
                               author=author, feed_id=self._url(spec.base, "atom"), links=links,
                               is_archive=j > 0)
