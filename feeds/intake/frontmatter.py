@@ -19,6 +19,13 @@ import yaml
 from feeds.errors import FrontMatterError
 
 _OPEN = re.compile(r"\A(---|\+\+\+)[ \t]*\n")
+_CLOSE = {  # the line that closes the block each fence opens
+    fence: re.compile(
+        r"^" + re.escape(fence) + r"[ \t]*$" + (r"|^\.\.\.[ \t]*$" if fence == "---" else ""),
+        re.MULTILINE,
+    )
+    for fence in ("---", "+++")
+}
 
 
 class _TextTimestampLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
@@ -59,11 +66,7 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
     if not m:
         return FrontMatter({}, "", text, 1)
     fence = m.group(1)
-    closing = re.compile(
-        r"^" + re.escape(fence) + r"[ \t]*$" + (r"|^\.\.\.[ \t]*$" if fence == "---" else ""),
-        re.MULTILINE,
-    )
-    end = closing.search(text, m.end())
+    end = _CLOSE[fence].search(text, m.end())
     if end is None:
         raise FrontMatterError(
             path,
