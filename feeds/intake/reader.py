@@ -139,8 +139,29 @@ def _unwrap(run: list[tuple[int, str, int]]) -> list[_Para]:
     return paras
 
 
+def _one_line_block(lineno: int, text: str, indent: int) -> _Para:
+    """What ``_block`` makes of a block of one line (a Markdown heading, a quote, a list
+    item): the same tests in the same order, without the state a longer block needs."""
+    first = text[0]
+    if first == "#" and _ATX.match(text):
+        return _Para(text, lineno, kind="heading")
+    if first in "-*_" and _HR.fullmatch(text):
+        return _Para(text, lineno, kind="hr")  # (a Setext underline needs a line above)
+    kind = (
+        "list" if _BULLET.match(text)
+        else "quote" if first == ">"
+        else "table" if first == "|"
+        else ""
+    )
+    if kind == "list" and indent >= 2:
+        return _Para(" " * indent + text, lineno, kind=kind)
+    return _Para(text, lineno, kind=kind)
+
+
 def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
     """One blank-line-separated block to paragraphs (lists, headings and text runs)."""
+    if len(lines) == 1:
+        return [_one_line_block(*lines[0])]
     out: list[_Para] = []
     run: list[tuple[int, str, int]] = []
     group: list[str] = []
@@ -265,7 +286,10 @@ def _paragraphs(
             continue
         line = raw.rstrip(_BLANK_CHARS)
         if not line:  # (what is left of a line ends in a non-blank, so it is not blank)
-            if block:
+            if len(block) == 1 and plain:  # the commonest block, made cheap
+                paras.append(_Para(block[0][1], block[0][0]))
+                block.clear()
+            elif block:
                 flush()
             continue
         # (paras only grows between blocks: counted at a block's first line)
