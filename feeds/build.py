@@ -236,7 +236,8 @@ def _render(
     config: Config, store: StateStore, memory: BuildMemory | None, result: ScanResult,
     the_plan: Plan, listings: dict[str, Listing], scope: Scope | None, key: str,
 ) -> WriteReport:
-    known = {r.id: r for r in the_plan.visible}
+    # A partial pass renders a few files with the releases it has; a full one loads them.
+    known = {r.id: r for r in the_plan.visible} if scope is not None else {}
 
     def load(rows: Sequence[Listing]) -> dict[str, Release]:
         by_path = result.load([row.path for row in rows])

@@ -14,12 +14,11 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from feeds.errors import OutputError
+from feeds.pools import forked_pool
 from feeds.render.site import OutputFile
 from feeds.store import Output
 
@@ -136,7 +135,7 @@ def write_outputs(
             step = max(1, len(todo) // (workers * 8))
             chunks = [range(i, min(i + step, len(todo))) for i in range(0, len(todo), step)]
             outcomes, leftovers = [], {}
-            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            with forked_pool(workers) as pool:
                 for chunk_outcomes, chunk_left in pool.map(_render_chunk, chunks):
                     outcomes += chunk_outcomes
                     leftovers.update(chunk_left)

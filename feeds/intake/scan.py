@@ -12,10 +12,8 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from multiprocessing import get_context
 from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -25,6 +23,7 @@ from feeds.errors import IntakeError
 from feeds.intake.identity import resolve
 from feeds.intake.release import SUFFIXES, content_hash, parse_release
 from feeds.model import Diagnostic, Release
+from feeds.pools import forked_pool
 from feeds.store import CachedFile, Identity, StateStore, decode_release, encode_release
 
 # Bump when parsing changes what it extracts without a change to the intake's own code
@@ -171,7 +170,7 @@ def _parse_all(
 
         _model()  # loaded once here, shared by the forked workers
         done = 0
-        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        with forked_pool(workers) as pool:
             for outcomes in pool.map(_parse_chunk, chunks):
                 yield from outcomes
                 done += len(outcomes)

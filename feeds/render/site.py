@@ -8,14 +8,11 @@ last time, so an edit renders only the files that contain the edited release.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, partial
-from multiprocessing import get_context
 from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -25,8 +22,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, selec
 from feeds.catalogue import Listing
 from feeds.config import Config
 from feeds.intake.identity import slugify
-from feeds.intake.markup import body_html
-from feeds.model import BodyFormat, Release
+from feeds.model import Release
 from feeds.render.feeds import (
     MEDIA_TYPES,
     Entry,
@@ -110,6 +106,7 @@ def templates_key(config: Config) -> str:
     return h.hexdigest()[:32]
 
 
+BATCH = 300  # files to render from which releases are loaded by the render workers
 _FEED_DOC = re.compile(r"(.+?)(?:-archive-\d+)?\.(?:atom|rss|json)")
 
 
@@ -191,6 +188,7 @@ class SiteBuilder:
         self.rows = sorted(listings, key=attrgetter("order", "id"))
         self.entries = [row for row in self.rows if not row.retracted]
         self._tag_slugs: dict[str, str] = {}
+        self._unloadable: set[str] = set()
 
     @property
     def env(self) -> Environment:
@@ -299,6 +297,15 @@ class SiteBuilder:
             stylesheet=stylesheet,
         )
 
+    def _ensure(self, rows: Iterable[Listing]) -> None:
+        """Load the releases of ``rows`` not loaded yet, in one go."""
+        missing = [row for row in rows if not row.retracted and row.id not in self.releases
+                   and row.id not in self._unloadable]
+        if missing:
+            loaded = self.load(missing)
+            self.releases.update(loaded)
+            self._unloadable.update(row.id for row in missing if row.id not in loaded)
+
     def _entry(self, row: Listing) -> Entry | None:
         release = self.releases.get(row.id)
         if release is None:  # its file changed under us, or the cache lost it
@@ -307,7 +314,8 @@ class SiteBuilder:
         return Entry(release, self.site.url + row.page, row.when_dt(), row.updated_dt(),
                      key=row.key)
 
-    def _items(self, rows: Iterable[Listing]) -> list[Item]:
+    def _items(self, rows: Sequence[Listing]) -> list[Item]:
+        self._ensure(rows)
         out: list[Item] = []
         for row in rows:
             if row.retracted:
@@ -366,9 +374,14 @@ class SiteBuilder:
         return {tag: self._url(f"tags/{self._tag_slug(tag)}", fmt) for tag in tags}
 
     def _render_page(self, row: Listing) -> bytes:
+        self._ensure((row,))
         entry = self._entry(row)
         if entry is None:
             raise LookupError(f"{row.path}: {self.cache.failures.get(row.path)}")
+        if self.cache.keep is not None and row.id not in self.cache.keep:
+            # Its page comes after the archive document that shows it (see outputs): no
+            # other file this process renders needs it, nor its body made into HTML.
+            del self.releases[row.id]
         r = entry.release
         html = self.env.get_template("release.html").render(
             site=self.site, release=r, feeds=self._feed_links([("feed", self.site.title)]),
@@ -392,43 +405,29 @@ class SiteBuilder:
         return html.encode()
 
     def prepare(self, todo: list[OutputFile]) -> None:
-        """Load the releases the files to render show, in one go; with many files, render
-        every body to HTML once, in parallel, first: release pages and feed entries then
-        share it (forked workers inherit it)."""
-        needed = {row.id: row for f in todo for row in f.shows
-                  if not row.retracted and row.id not in self.releases}
-        if needed:
-            self.releases.update(self.load(list(needed.values())))
+        """Load the releases and the stored entry fragments the files to render need, in
+        one go each. Not the releases for many files: render workers then load their own
+        (forked, they would copy every page of the parent's they touch), and drop each once
+        its page is made."""
+        if len(todo) < BATCH:
+            self._ensure({row.id: row for f in todo for row in f.shows}.values())
         wanted = {k for f in todo for k in f.fragments} - self.cache.stored.keys()
         if wanted and self.fetch is not None:
             self.cache.stored.update(self.fetch(wanted))
-        if len(todo) < 300:
-            return  # rendered lazily, only where needed
-        shown = {row.id for f in todo for row in f.shows}
-        pending = [r for rid, r in self.releases.items()
-                   if rid in shown and "body_html" not in r.__dict__]
-        if not pending:
-            return
-        workers = min(os.cpu_count() or 1, 8)
-        jobs = [(r.paragraphs, r.body_format) for r in pending]
-        if workers < 2:
-            htmls = [body_html(p, f) for p, f in jobs]
-        else:
-            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-                htmls = list(pool.map(_body_html, jobs, chunksize=64))
-        for release, html in zip(pending, htmls, strict=True):
-            release.__dict__["body_html"] = html  # fills the cached_property
 
     def outputs(self) -> list[OutputFile]:
-        files: list[OutputFile] = []
+        """Every file, each archive document followed by the pages of its releases: the
+        writer gives workers runs of consecutive files, so a release's body is made into
+        HTML once, by the worker that renders both its page and its archive entry."""
+        feeds: list[OutputFile] = []
         for spec in self.feed_specs():
-            files += self.feed_outputs(spec)
+            feeds += self.feed_outputs(spec)
         # An entry of one archive document only is rendered once: its fragments need no
         # keeping (ten thousand of them would, in every render worker).
         seen: set[str] = set()
         keep: set[str] = set()
         docs: set[str] = set()
-        for f in files:
+        for f in feeds:
             doc = f.path.rpartition(".")[0]  # one document in every format
             if doc in docs:
                 continue
@@ -439,9 +438,14 @@ class SiteBuilder:
                     keep.add(row.id)
                 seen.add(row.id)
         self.cache.keep = frozenset(keep)
-        files += self.page_outputs()
-        return files
+        pages = self.page_outputs()
+        by_page = {f.path: f for f in pages}
+        files: list[OutputFile] = []
+        for n, f in enumerate(feeds):
+            files.append(f)
+            last_format = n + 1 == len(feeds) or (
+                feeds[n + 1].path.rpartition(".")[0] != f.path.rpartition(".")[0])
+            if "-archive-" in f.path and last_format:
+                files += [page for row in f.shows if (page := by_page.pop(row.page, None))]
+        return files + [f for f in pages if f.path in by_page]
 
-
-def _body_html(job: tuple[tuple[str, ...], BodyFormat]) -> str:
-    return body_html(*job)
