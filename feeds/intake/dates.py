@@ -94,76 +94,6 @@ def _hint(languages: Sequence[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-# Month names of the languages above that name the same month (and nothing else) in every one
-# of them: a date written "3 mai 2024", "3. Mai 2024" or "13 de agosto de 2026" is read from
-# this table without dateparser, which gives the same date for each of them (checked against
-# dateparser for every name in lower case, Title Case and capitals, in each form, under each
-# hint in ``_DATEPARSER_LANGUAGES`` or none, days 0-99 and years 1900-2099). Anything else
-# still goes to dateparser.
-_MONTH_WORDS: dict[str, int] = {
-    # en
-    "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7, "august": 8,
-    "september": 9, "sept": 9, "october": 10, "november": 11, "december": 12,
-    # fr
-    "janv": 1, "janvier": 1, "févr": 2, "février": 2, "mars": 3, "avril": 4, "mai": 5,
-    "juin": 6, "juil": 7, "juillet": 7, "août": 8, "septembre": 9, "octobre": 10,
-    "novembre": 11, "décembre": 12,
-    # es
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
-    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
-    "diciembre": 12,
-    # de
-    "januar": 1, "jänner": 1, "februar": 2, "feber": 2, "märz": 3, "juni": 6, "juli": 7,
-    "oktober": 10, "dezember": 12,
-    # sv, da, nb, nl
-    "januari": 1, "februari": 2, "augusti": 8, "maj": 5, "marts": 3, "desember": 12,
-    "maart": 3, "mei": 5, "augustus": 8,
-    # pt
-    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9,
-    "septembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
-    # it
-    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
-    "settembre": 9, "ottobre": 10, "dicembre": 12,
-    # ar
-    "يناير": 1, "فبراير": 2, "مارس": 3, "أبريل": 4, "مايو": 5, "يونيو": 6, "يونيه": 6,
-    "يونية": 6, "يوليو": 7, "يوليه": 7, "يولية": 7, "أغسطس": 8, "سبتمبر": 9, "أكتوبر": 10,
-    "نوفمبر": 11, "ديسمبر": 12,
-}
-# "3 mai 2024", "3. Mai 2024", "13 de agosto de 2026" (whitespace already single spaces)
-_WORD_DATE = re.compile(
-    r"(?P<day>[0-9]{1,2})(?P<form>\.? | de )(?P<month>[^\W\d_]+) (?P<de>de )?(?P<year>[0-9]{4})"
-)
-# Only the Spanish and Portuguese names go with "de": dateparser reads no "1 de mars de 2024".
-_DE_MONTHS = frozenset({
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-    "setiembre", "octubre", "noviembre", "diciembre", "janeiro", "fevereiro", "março", "maio",
-    "junho", "julho", "setembro", "septembro", "outubro", "novembro", "dezembro",
-})
-_KNOWN_HINTS = frozenset(_DATEPARSER_LANGUAGES)
-_ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")  # "١٢ فبراير ٢٠٢٣"
-
-
-def _month_word_date(text: str, languages: tuple[str, ...]) -> tuple[bool, date | None]:
-    """(True, the date) for a date ``_MONTH_WORDS`` reads as dateparser would; (False, None)
-    for one only dateparser can read."""
-    m = _WORD_DATE.fullmatch(text.translate(_ARABIC_INDIC_DIGITS))
-    if m is None or (m.group("form") == " de ") != (m.group("de") is not None):
-        return False, None
-    if len(languages) > 1 or (languages and languages[0] not in _KNOWN_HINTS):
-        return False, None
-    word = m.group("month")
-    lower = word.lower()
-    month = _MONTH_WORDS.get(lower)
-    year = int(m.group("year"))
-    if (
-        month is None or not 1900 <= year <= 2099
-        or word not in (lower, word.title(), word.upper())
-        or (m.group("de") is not None and lower not in _DE_MONTHS)
-    ):
-        return False, None
-    return True, _safe_date(year, month, int(m.group("day")))
-
-
 @lru_cache(maxsize=64)
 def _date_data_parser(languages: tuple[str, ...]) -> Any:
     """One dateparser parser per language list: ``dateparser.parse`` builds a new one on
@@ -175,9 +105,6 @@ def _date_data_parser(languages: tuple[str, ...]) -> Any:
 
 @lru_cache(maxsize=8192)
 def _dateparser_date(text: str, languages: tuple[str, ...]) -> date | None:
-    known, value = _month_word_date(text, languages)
-    if known:
-        return value
     tries: list[tuple[str, ...]] = []
     if languages:
         tries.append(languages)
