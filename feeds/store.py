@@ -78,6 +78,7 @@ class StateStore(Protocol):
     def save_listings(
         self, listings: Iterable[Listing], removed: Iterable[str] = (), *, complete: bool = False
     ) -> None: ...
+    def output_paths(self) -> list[str]: ...
     def fragments(self, keys: Iterable[str]) -> dict[str, bytes]: ...
     def save_fragments(self, fragments: Mapping[str, bytes]) -> None: ...
     def outputs(
@@ -459,6 +460,9 @@ class SQLiteStore:
                 (row.as_row() for row in listings),
             )
             self._db.executemany("DELETE FROM listings WHERE id = ?", ((i,) for i in removed))
+
+    def output_paths(self) -> list[str]:
+        return [path for (path,) in self._db.execute("SELECT path FROM outputs")]
 
     def fragments(self, keys: Iterable[str]) -> dict[str, bytes]:
         rows = _in_chunks(self._db, "SELECT key, data FROM fragments WHERE key IN ({})",

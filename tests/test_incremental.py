@@ -189,3 +189,17 @@ def test_random_sequences_of_changes_give_what_a_full_build_gives(inc: Site, see
             inc.write(name, _release(f"Step {step} {op}", day, rng.sample(tags, rng.randint(0, 2)),
                                      rng.choice(["en", "en", "fr", "ar"]), extra))
         inc.check(now)
+
+
+def test_deleted_output_files_are_made_again_by_the_next_build(inc: Site) -> None:
+    public = inc.root / "public"
+    before = _tree(public)
+    shutil.rmtree(public / "tags")
+    (public / "feed.atom").unlink()
+    report = inc.build(T0 + timedelta(hours=1))
+    assert not report.up_to_date and not report.partial
+    assert _tree(public) == before
+    shutil.rmtree(public)
+    inc.build(T0 + timedelta(hours=2))
+    assert _tree(public) == before
+    assert inc.build(T0 + timedelta(hours=3)).up_to_date
