@@ -14,6 +14,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -102,7 +103,11 @@ def find_files(root: Path, exclude: Iterable[str] = ()) -> Iterator[Found]:
             yield Found(relpath, entry.path, st.st_size, st.st_mtime_ns)
 
 
+@cache
 def _intake_source_digest() -> str:
+    """The intake's source as this process loaded it: read once, so a package upgraded in
+    place under a running daemon changes the key at its restart (when the new code runs),
+    not at its next pass (when the old code would fill the cache under the new key)."""
     h = hashlib.sha256()
     for module in sorted(Path(__file__).parent.glob("*.py")):
         h.update(module.read_bytes())
