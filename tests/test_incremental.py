@@ -203,3 +203,39 @@ def test_deleted_output_files_are_made_again_by_the_next_build(inc: Site) -> Non
     inc.build(T0 + timedelta(hours=2))
     assert _tree(public) == before
     assert inc.build(T0 + timedelta(hours=3)).up_to_date
+
+
+def test_daemon_passes_over_the_files_a_watcher_names_give_what_a_full_build_gives(
+    inc: Site,
+) -> None:
+    """The daemon keeps its memory between passes and reads only the files named."""
+    from feeds.build import BuildMemory
+
+    config = load_config(inc.root / "config.toml")
+    memory = BuildMemory()
+    now = T0
+
+    def daemon_pass(*names: str) -> None:
+        nonlocal now
+        now += timedelta(minutes=30)
+        with SQLiteStore(config.state_path) as store:
+            report = build(config, store, now=now, memory=memory, only=set(names))
+        assert (report.partial or report.up_to_date) and not report.write.failed
+        assert _tree(inc.root / "public") == inc.full_build_from_the_same_state(now)
+
+    daemon_pass()  # the first pass: memory filled from the state
+    inc.write("new.md", _release("Newest", "2026-05-30T08:00:00Z", ["energy"]))
+    daemon_pass("new.md")
+    (inc.content / "r2.md").rename(inc.content / "moved.md")
+    daemon_pass("r2.md", "moved.md")
+    (inc.content / "r3.md").unlink()
+    daemon_pass("r3.md")
+    inc.write("r4.md", _release("Release 4 again", "2026-01-01T08:00:00Z", ["food"], "ar"))
+    daemon_pass("r4.md")
+    inc.write(".r5.md.swp", "editor swap file")
+    daemon_pass(".r5.md.swp")
+    inc.write("held.md", _release("Held", "2026-05-31T08:00:00Z", ["water"],
+                                  extra=f"embargo: {(now + timedelta(minutes=45)).isoformat()}\n"))
+    daemon_pass("held.md")
+    daemon_pass()  # the embargo job: no file named, the lift is due
+    assert b"Held" in (inc.root / "public" / "feed.atom").read_bytes()

@@ -192,10 +192,10 @@ def _memoised(
     return load
 
 
-def _look_at(config: Config, cached: Mapping[str, CachedFile], paths: Iterable[str]) -> dict[str, Found]:
+def _look_at(config: Config, paths: Iterable[str]) -> dict[str, Found | None]:
+    """The files a watcher named, as they are now (None: gone, or not content)."""
     root = str(config.content_dir)
-    prefix = root + os.sep
-    found = {p: Found(p, prefix + p, c.size, c.mtime_ns) for p, c in cached.items()}
+    out: dict[str, Found | None] = {}
     for rel in paths:
         name = rel.rsplit("/", 1)[-1]
         excluded = any(fnmatch.fnmatch(rel, pat) for pat in config.exclude)
@@ -203,13 +203,13 @@ def _look_at(config: Config, cached: Mapping[str, CachedFile], paths: Iterable[s
         try:
             st = os.stat(full)
         except OSError:
-            found.pop(rel, None)  # deleted, or renamed away
+            out[rel] = None  # deleted, or renamed away
             continue
         if excluded or not is_content_name(name) or not stat.S_ISREG(st.st_mode):
-            found.pop(rel, None)
+            out[rel] = None
             continue
-        found[rel] = Found(rel, full, st.st_size, st.st_mtime_ns)
-    return found
+        out[rel] = Found(rel, full, st.st_size, st.st_mtime_ns)
+    return out
 
 
 class LazyReleases(Mapping[str, Release]):
@@ -290,22 +290,39 @@ def scan(
                 f"the content folder is {state}, but {len(cached):,} files were read from it "
                 "before: nothing is retracted (an unmounted network share?). To retract "
                 "everything, run `feeds build --force`"))
-    else:
-        found = _look_at(config, cached, only)
-    result = ScanResult(releases={}, files=len(found))
-
+    else:  # the cache's index, brought up to date for the named files only
+        looked = _look_at(config, only)
+        found = {p: f for p, f in looked.items() if f is not None}
     changed: list[Found] = []
     unchanged_good: list[str] = []
     errors: dict[str, str] = {}
-    for path in sorted(found):
-        f, c = found[path], cached.get(path)
-        if c is None or c.size != f.size or c.mtime_ns != f.mtime_ns:
-            changed.append(f)
-        elif c.error:
-            errors[path] = c.error
-        else:
-            unchanged_good.append(path)
-    removed = [p for p in cached if p not in found]
+    if only is None:
+        for path in sorted(found):
+            f, c = found[path], cached.get(path)
+            if c is None or c.size != f.size or c.mtime_ns != f.mtime_ns:
+                changed.append(f)
+            elif c.error:
+                errors[path] = c.error
+            else:
+                unchanged_good.append(path)
+        removed = [p for p in cached if p not in found]
+        present = set(found)
+    else:
+        for path in sorted(found):
+            f, c = found[path], cached.get(path)
+            if c is None or c.size != f.size or c.mtime_ns != f.mtime_ns:
+                changed.append(f)
+        removed = [p for p, f in looked.items() if f is None and p in cached]
+        present = set(cached).union(found).difference(removed)
+        changed_paths = {f.path for f in changed}
+        for path, c in cached.items():
+            if path in changed_paths or path not in present:
+                continue
+            if c.error:
+                errors[path] = c.error
+            else:
+                unchanged_good.append(path)
+    result = ScanResult(releases={}, files=len(present))
     result.removed = len(removed)
     # The last good version of each changed file: to tell a touch from an edit, and to keep
     # publishing it while the file is broken.
@@ -360,7 +377,7 @@ def scan(
         else:
             known = store.identities()
         resolved = resolve(parsed, known, id_prefix=config.site.id_prefix, now=now,
-                           present=set(found), exists=exists)
+                           present=present, exists=exists)
         if identities is not None:
             identities.update((i.id, i) for i in resolved.changed)
         parsed = resolved.releases

@@ -212,18 +212,24 @@ class SiteBuilder:
         specs = [FeedSpec("feed", self.site.title, self.site.language, self.rows)]
         if self.config.per_tag:
             by_slug: dict[str, tuple[str, list[Listing]]] = {}
+            bases: dict[str, str | None] = {}  # tag -> its feed, None when out of scope
             for row in self.entries:
                 for tag in row.tags:
-                    base = f"tags/{self._tag_slug(tag)}"
-                    if wanted is None or base in wanted:
-                        by_slug.setdefault(base, (tag, []))[1].append(row)
+                    if tag not in bases:
+                        base = f"tags/{self._tag_slug(tag)}"
+                        bases[tag] = base if wanted is None or base in wanted else None
+                    if (base_or_none := bases[tag]) is not None:
+                        by_slug.setdefault(base_or_none, (tag, []))[1].append(row)
             for base, (tag, items) in sorted(by_slug.items()):
                 specs.append(FeedSpec(base, f"{self.site.title}: {tag}", self.site.language, items))
         if self.config.per_language:
             by_lang: dict[str, list[Listing]] = {}
+            in_scope: dict[str, bool] = {}
             for row in self.entries:
                 lang = row.language or self.site.language
-                if wanted is None or f"lang/{slugify(lang)}" in wanted:
+                if lang not in in_scope:
+                    in_scope[lang] = wanted is None or f"lang/{slugify(lang)}" in wanted
+                if in_scope[lang]:
                     by_lang.setdefault(lang, []).append(row)
             for lang, items in sorted(by_lang.items()):
                 specs.append(FeedSpec(f"lang/{slugify(lang)}", f"{self.site.title} ({lang})",
