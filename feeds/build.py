@@ -235,10 +235,10 @@ def _outputs_missing(config: Config, store: StateStore) -> bool:
 def _listings(config: Config, the_plan: Plan) -> dict[str, Listing]:
     rows = {}
     for release in the_plan.visible:
-        page = page_path(release.id, release.path)
+        page = page_path(config, release.id, release.path)
         rows[release.id] = entry_listing(release, the_plan, page, config.site.url + page)
     for pub in the_plan.tombstones:
-        rows[pub.id] = tombstone_listing(pub, page_path(pub.id, pub.path))
+        rows[pub.id] = tombstone_listing(pub, page_path(config, pub.id, pub.path))
     return rows
 
 
@@ -274,7 +274,7 @@ def _render(
     written = write_outputs(
         config.output_dir, files, manifest, builder.prepare,
         lambda: builder.cache.failures, verify=scope is None,
-        owns=scope.owns if scope is not None else None,
+        owns=builder.scope.owns if builder.scope is not None else None,
     )
     store.save_outputs(written.manifest, written.removed)
     if builder.cache.new:  # rendered here (not in a worker): for the next process

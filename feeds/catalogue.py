@@ -10,13 +10,17 @@ document is joining its rows' keys.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import NamedTuple
+
+import msgspec
 
 from feeds.model import Release
 from feeds.plan import Plan, Publication
 
 TAG_SEPARATOR = "\x1f"  # cannot occur in a tag: intake removes what XML cannot carry
+_encode = msgspec.msgpack.Encoder().encode
 
 
 class Listing(NamedTuple):
@@ -57,8 +61,10 @@ class Listing(NamedTuple):
 def entry_listing(release: Release, plan: Plan, page: str, url: str) -> Listing:
     published, updated = plan.entry_times(release)
     when, upd = published.isoformat(), updated.isoformat()
-    key = (f"{release.id}|{release.content_hash}|{url}|{published.timestamp()}|"
-           f"{updated.timestamp()}|{release.language}|{TAG_SEPARATOR.join(release.tags)}")
+    # Everything the release carries, not just its file's bytes: a title can come from the
+    # file's name, so a rename with the same bytes may change what documents show.
+    digest = hashlib.blake2b(_encode(release), digest_size=16).hexdigest()
+    key = f"{release.id}|{digest}|{url}|{published.timestamp()}|{updated.timestamp()}"
     return Listing(release.id, release.path, page, -published.timestamp(), when, upd,
                    release.language, release.tags, key, False)
 

@@ -78,6 +78,8 @@ def plan(
     seen: set[str] = set()
 
     for release in releases:
+        if release.id in seen:  # intake refuses a second file with an id; never two entries
+            continue
         seen.add(release.id)
         pub = state.get(release.id)
         live = pub is not None and pub.retracted_at is None

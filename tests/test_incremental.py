@@ -239,3 +239,20 @@ def test_daemon_passes_over_the_files_a_watcher_names_give_what_a_full_build_giv
     daemon_pass("held.md")
     daemon_pass()  # the embargo job: no file named, the lift is due
     assert b"Held" in (inc.root / "public" / "feed.atom").read_bytes()
+
+
+def test_every_release_has_a_page_of_its_own(inc: Site) -> None:
+    """Same file stem on two days (a minted id's page name is its stem), and an id brought
+    in front matter whose last part is another release's page name."""
+    inc.write("notice.md", _release("Notice one", "2026-05-01T08:00:00Z", ["water"]))
+    inc.check(T0 + timedelta(days=1))
+    inc.write("notice.txt", "Notice two\n\nGeneva – The second notice, in plain text.\n")
+    inc.write("syndicated.md", _release("Syndicated", "2026-05-02T08:00:00Z", ["water"],
+                                        extra="id: 'tag:partner.example,2020:r1'\n"))
+    inc.check(T0 + timedelta(days=2))
+    pages = {p.name: p.read_text(encoding="utf-8")
+             for p in (inc.root / "public" / "releases").glob("*.html")}
+    titles = sorted(t for t in ("Notice one", "Notice two", "Syndicated", "Release 1")
+                    if any(f"<h1>{t}</h1>" in html for html in pages.values()))
+    assert titles == ["Notice one", "Notice two", "Release 1", "Syndicated"]
+    assert "notice.html" in pages and "r1.html" in pages

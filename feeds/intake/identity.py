@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Container, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Container, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from urllib.parse import quote
@@ -34,7 +34,24 @@ def slugify(text: str) -> str:
     return _DASHES.sub("-", slug).strip("-./") or "release"
 
 
-def mint_id(id_prefix: str, path: str, first_seen: datetime, taken: Container[str]) -> str:
+def is_minted(release_id: str, id_prefix: str) -> bool:
+    """Whether an id has the form this site mints (not one a release brought with it)."""
+    if id_prefix.startswith("tag:"):
+        return release_id.startswith(id_prefix)
+    return release_id.startswith(f"tag:{id_prefix},")
+
+
+def page_name(release_id: str) -> str:
+    """What follows the date in a tag: id: a minted id's page name, unique among them."""
+    return release_id.split(":", 2)[2] if release_id.count(":") >= 2 else release_id
+
+
+def mint_id(
+    id_prefix: str, path: str, first_seen: datetime, taken: Container[str],
+    name_taken: Callable[[str], bool] = lambda name: False,
+) -> str:
+    """A new id; not in ``taken``, and (ids minted on other days differ in their date) with
+    a page name no other minted id has (``name_taken``)."""
     # A full "tag:authority,date:" prefix is used as it is; a bare authority gets the day.
     base = id_prefix if id_prefix.startswith("tag:") else f"tag:{id_prefix},{first_seen.date()}:"
     name_at = path.rfind("/") + 1
@@ -43,18 +60,31 @@ def mint_id(id_prefix: str, path: str, first_seen: datetime, taken: Container[st
     candidate = base + slugify(stem)
     n = 2
     unique = candidate
-    while unique in taken:
+    while unique in taken or name_taken(page_name(unique)):
         unique = f"{candidate}-{n}"
         n += 1
     return unique
 
 
 class _Taken:
-    """The ids in use: those known here, else asked of the store."""
+    """The ids in use: those known here, else asked of the store; and the page names of the
+    minted ones (all ids read once, the first time a name is asked for)."""
 
-    def __init__(self, ids: set[str], exists: Callable[[str], bool] | None) -> None:
+    def __init__(
+        self, ids: set[str], exists: Callable[[str], bool] | None, id_prefix: str,
+        all_ids: Callable[[], Iterable[str]] | None,
+    ) -> None:
         self._ids = ids
         self._exists = exists
+        self._prefix = id_prefix
+        self._all_ids = all_ids
+        self._names: set[str] | None = None
+
+    def name_taken(self, name: str) -> bool:
+        if self._names is None:
+            ids = set(self._ids) | set(self._all_ids() if self._all_ids is not None else ())
+            self._names = {page_name(i) for i in ids if is_minted(i, self._prefix)}
+        return name in self._names
 
     def __contains__(self, rid: object) -> bool:
         if rid in self._ids:
@@ -63,6 +93,8 @@ class _Taken:
 
     def add(self, rid: str) -> None:
         self._ids.add(rid)
+        if self._names is not None and is_minted(rid, self._prefix):
+            self._names.add(page_name(rid))
 
 
 @dataclass(frozen=True)
@@ -70,6 +102,7 @@ class Resolved:
     releases: dict[str, Release]  # by path, with id and date filled in
     changed: list[Identity]  # identities to write back
     gone: list[Identity]  # releases whose file disappeared in this scan
+    conflicts: dict[str, str] = field(default_factory=dict)  # path -> why it has no id
 
 
 def resolve(
@@ -80,24 +113,37 @@ def resolve(
     now: datetime,
     present: set[str] | None = None,
     exists: Callable[[str], bool] | None = None,
+    all_ids: Callable[[], Iterable[str]] | None = None,
 ) -> Resolved:
     """Give every release its identity. ``present`` also counts paths whose file exists but
     could not be read this time: their release is not gone. ``known`` is every identity; or,
-    with ``exists`` (is this id taken?), those of the paths read or gone in this scan and of
-    the ids their front matter names."""
+    with ``exists`` (is this id taken?) and ``all_ids``, those of the paths read or gone in
+    this scan and of the ids their front matter names."""
     present_paths = set(releases) | (present or set())
     live_by_path = {i.path: i for i in known.values() if i.gone_at is None}
     gone_by_path = {i.path: i for i in known.values() if i.gone_at is not None}
-    taken = _Taken(set(known), exists)
+    taken = _Taken(set(known), exists, id_prefix, all_ids)
     assigned: dict[str, Identity] = {}
     changed: dict[str, Identity] = {}
     claimed: set[str] = set()
     unmatched: list[str] = []
 
+    conflicts: dict[str, str] = {}
+    named: dict[str, str] = {}  # front-matter id -> the path that claims it first
     for path in sorted(releases):
         release = releases[path]
         if release.id:
-            ident = known.get(release.id) or Identity(release.id, path, release.content_hash, now)
+            owner = known.get(release.id)
+            holder = owner.path if owner is not None and owner.gone_at is None else None
+            if holder is not None and holder != path and holder in present_paths and (
+                    holder not in releases or releases[holder].id in ("", release.id)):
+                conflicts[path] = _taken_by(release.id, holder)
+                continue
+            if release.id in named:
+                conflicts[path] = _taken_by(release.id, named[release.id])
+                continue
+            named[release.id] = path
+            ident = owner or Identity(release.id, path, release.content_hash, now)
             taken.add(release.id)
         elif path in live_by_path:
             ident = live_by_path[path]
@@ -119,7 +165,7 @@ def resolve(
         elif path in gone_by_path and gone_by_path[path].id not in claimed:
             ident = gone_by_path[path]  # the file came back
         else:
-            rid = mint_id(id_prefix, path, now, taken)
+            rid = mint_id(id_prefix, path, now, taken, taken.name_taken)
             taken.add(rid)
             ident = Identity(rid, path, release.content_hash, now)
         assigned[path] = ident
@@ -142,4 +188,9 @@ def resolve(
             gone_ident = replace(ident, gone_at=now)
             changed[gone_ident.id] = gone_ident
             gone.append(gone_ident)
-    return Resolved(out, list(changed.values()), gone)
+    return Resolved(out, list(changed.values()), gone, conflicts)
+
+
+def _taken_by(release_id: str, holder: str) -> str:
+    return (f"its front-matter id {release_id!r} is already the id of {holder}; "
+            "give this release an id of its own")

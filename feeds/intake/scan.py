@@ -368,20 +368,32 @@ def scan(
     resolved_changed: list[Release] = []
     if changed or removed:
         exists = None
+        all_ids = None
         if identities is not None:
             known: Mapping[str, Identity] = identities
         elif len(parsed) + len(removed) < _TARGETED_LIMIT:  # ask for just what resolving needs
             named = [r.id for r in parsed.values() if r.id]
             known = store.identities([*parsed, *removed], named)
             exists = store.identity_exists
+            all_ids = store.identity_ids
         else:
             known = store.identities()
         resolved = resolve(parsed, known, id_prefix=config.site.id_prefix, now=now,
-                           present=present, exists=exists)
+                           present=present, exists=exists, all_ids=all_ids)
         if identities is not None:
             identities.update((i.id, i) for i in resolved.changed)
         parsed = resolved.releases
         result.gone = [i.id for i in resolved.gone]
+        for path, reason in sorted(resolved.conflicts.items()):  # refused, as a broken file
+            diag = Diagnostic(path, reason, None, "error")
+            result.refused[path] = diag
+            result.problems.append(diag)
+            writes = [(cf._replace(error=reason), previous.get(path)) if cf.path == path
+                      else (cf, rel) for cf, rel in writes]
+            if path in previous and previous[path].id != "":
+                parsed[path] = previous[path]
+                result.problems.append(Diagnostic(
+                    path, "keeping the last version that could be read until this is fixed"))
         if resolved.changed:
             store.save_identities(resolved.changed)
         resolved_changed = list(parsed.values())

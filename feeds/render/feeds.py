@@ -157,8 +157,9 @@ class EntryCache:
         self, fmt: str, feed_language: str, entry: Entry, make: Callable[[], bytes]
     ) -> bytes:
         r = entry.release
-        key = (fmt, feed_language, r.id, r.content_hash, entry.url, entry.published,
-               entry.updated, r.language)
+        key = (fmt, feed_language, entry.key) if entry.key else (
+            fmt, feed_language, r.id, r.content_hash, r.title, entry.url, entry.published,
+            entry.updated, r.language)
         made = self._made.get(key)
         if made is not None:
             return made

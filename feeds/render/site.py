@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache, partial
 from operator import attrgetter
@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, selec
 
 from feeds.catalogue import Listing
 from feeds.config import Config
-from feeds.intake.identity import slugify
+from feeds.intake.identity import is_minted, page_name, slugify
 from feeds.model import Release
 from feeds.render.feeds import (
     MEDIA_TYPES,
@@ -52,25 +52,27 @@ class OutputFile:
     fragments: tuple[str, ...] = ()  # the stored entry fragments it may reuse
 
 
-def release_slug(release: Release) -> str:
-    """The page name: from the minted id (stable across renames), else from the path."""
-    return _slug(release.id, release.path)
-
-
-def page_path(release_id: str, path: str) -> str:
+def page_path(config: Config, release_id: str, path: str) -> str:
     """Where a release's page is, relative to the output folder."""
-    return f"releases/{_slug(release_id, path)}.html"
+    return f"releases/{_slug(release_id, path, config.site.id_prefix)}.html"
 
 
 @lru_cache(maxsize=65536)
-def _slug(release_id: str, path: str) -> str:
-    if release_id.startswith("tag:") and release_id.count(":") >= 2:
-        return slugify(release_id.split(":", 2)[2])
+def _slug(release_id: str, path: str, id_prefix: str) -> str:
+    """The page name, stable across renames: a minted id's own (unique among them, see
+    ``mint_id``); for an id a release brought with it, its last part and a digest of the
+    whole id (so it can take no other release's page)."""
+    if is_minted(release_id, id_prefix):
+        return slugify(page_name(release_id))
+    if release_id:
+        last = slugify(release_id.rsplit(":", 1)[-1].replace("/", "-"))[:60]
+        digest = hashlib.blake2b(release_id.encode(), digest_size=4).hexdigest()
+        return f"{last}-{digest}"
     return slugify(str(PurePosixPath(path).with_suffix("")))
 
 
 def release_url(config: Config, release: Release) -> str:
-    return f"{config.site.url}releases/{release_slug(release)}.html"
+    return f"{config.site.url}{page_path(config, release.id, release.path)}"
 
 
 def is_rtl(language: str) -> bool:
@@ -117,6 +119,7 @@ class Scope:
 
     bases: frozenset[str]  # "feed", "tags/water", "lang/fr"
     pages: frozenset[str]
+    others: frozenset[str] = frozenset()  # every other feed's base (set by the builder)
 
     def owns(self, path: str) -> bool:
         if path in self.pages or path == "index.html":
@@ -124,7 +127,10 @@ class Scope:
         if path.startswith("releases/"):
             return False
         m = _FEED_DOC.fullmatch(path)
-        return m is not None and m.group(1) in self.bases
+        # "tags/photo-archive-2024.atom" is an archive of "tags/photo", or the feed of the
+        # tag "Photo archive 2024": the latter when that tag has a feed.
+        return (m is not None and m.group(1) in self.bases
+                and path.rpartition(".")[0] not in self.others)
 
 
     def prefixes(self) -> list[str]:
@@ -189,6 +195,16 @@ class SiteBuilder:
         self.entries = [row for row in self.rows if not row.retracted]
         self._tag_slugs: dict[str, str] = {}
         self._unloadable: set[str] = set()
+        if scope is not None:
+            self.scope = replace(scope, others=frozenset(self._bases()) - scope.bases)
+
+    def _bases(self) -> set[str]:
+        """The base of every feed the catalogue makes."""
+        tags = {tag for row in self.entries for tag in row.tags} if self.config.per_tag else ()
+        langs = {row.language or self.site.language for row in self.entries} if (
+            self.config.per_language) else ()
+        return ({"feed"} | {f"tags/{self._tag_slug(t)}" for t in tags}
+                | {f"lang/{slugify(lang)}" for lang in langs})
 
     @property
     def env(self) -> Environment:
@@ -219,21 +235,25 @@ class SiteBuilder:
                         base = f"tags/{self._tag_slug(tag)}"
                         bases[tag] = base if wanted is None or base in wanted else None
                     if (base_or_none := bases[tag]) is not None:
-                        by_slug.setdefault(base_or_none, (tag, []))[1].append(row)
+                        rows = by_slug.setdefault(base_or_none, (tag, []))[1]
+                        if not rows or rows[-1] is not row:  # "Éducation" and "Education"
+                            rows.append(row)
             for base, (tag, items) in sorted(by_slug.items()):
                 specs.append(FeedSpec(base, f"{self.site.title}: {tag}", self.site.language, items))
         if self.config.per_language:
-            by_lang: dict[str, list[Listing]] = {}
-            in_scope: dict[str, bool] = {}
+            # By the feed's name, as tags are: "fr" and "FR" are one language and one file;
+            # its code is the newest release's.
+            by_lang: dict[str, tuple[str, list[Listing]]] = {}
+            lang_bases: dict[str, str | None] = {}
             for row in self.entries:
                 lang = row.language or self.site.language
-                if lang not in in_scope:
-                    in_scope[lang] = wanted is None or f"lang/{slugify(lang)}" in wanted
-                if in_scope[lang]:
-                    by_lang.setdefault(lang, []).append(row)
-            for lang, items in sorted(by_lang.items()):
-                specs.append(FeedSpec(f"lang/{slugify(lang)}", f"{self.site.title} ({lang})",
-                                      lang, items))
+                if lang not in lang_bases:
+                    base = f"lang/{slugify(lang)}"
+                    lang_bases[lang] = base if wanted is None or base in wanted else None
+                if (lang_base := lang_bases[lang]) is not None:
+                    by_lang.setdefault(lang_base, (lang, []))[1].append(row)
+            for base, (lang, items) in sorted(by_lang.items()):
+                specs.append(FeedSpec(base, f"{self.site.title} ({lang})", lang, items))
         return specs
 
     def _url(self, base: str, fmt: str) -> str:
