@@ -26,7 +26,6 @@ from feeds.intake.release import SUFFIXES, content_hash, parse_release
 from feeds.model import Diagnostic, Release
 from feeds.pools import forked_pool
 from feeds.store import CachedFile, Identity, StateStore, decode_release, encode_release
-from feeds.walk import walk_files
 
 # Bump when parsing changes what it extracts without a change to the intake's own code
 # (whose source is part of the cache key anyway): every cached parse is then redone.
@@ -87,20 +86,27 @@ def is_content_name(name: str) -> bool:
 
 def find_files(root: Path, exclude: Iterable[str] = ()) -> Iterator[Found]:
     patterns = tuple(exclude)
-
-    def excluded(relpath: str) -> bool:
-        return bool(patterns) and any(fnmatch.fnmatch(relpath, p) for p in patterns)
-
-    def enter(relpath: str) -> bool:
-        return not relpath.rpartition("/")[2].startswith((".", "_")) and not excluded(relpath)
-
-    for relpath, entry in walk_files(str(root), enter):
-        if is_content_name(entry.name) and not excluded(relpath):
-            try:
-                st = entry.stat()
-            except OSError:
+    stack = [(str(root), "")]
+    while stack:
+        folder, rel = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            relpath = rel + name
+            if patterns and any(fnmatch.fnmatch(relpath, p) for p in patterns):
                 continue
-            yield Found(relpath, entry.path, st.st_size, st.st_mtime_ns)
+            if entry.is_dir(follow_symlinks=False):
+                if not name.startswith((".", "_")):
+                    stack.append((entry.path, relpath + "/"))
+            elif is_content_name(name):
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                yield Found(relpath, entry.path, st.st_size, st.st_mtime_ns)
 
 
 @cache
