@@ -68,7 +68,7 @@ class StateStore(Protocol):
         self, paths: Iterable[str] | None = None, ids: Iterable[str] = ()
     ) -> dict[str, Identity]: ...
     def identity_exists(self, release_id: str) -> bool: ...
-    def identity_ids(self) -> list[str]: ...
+    def ids_ending(self, suffix: str) -> list[str]: ...
     def save_identities(self, identities: Iterable[Identity]) -> None: ...
     def publications(self, ids: Iterable[str] | None = None) -> dict[str, Publication]: ...
     def record_plan(
@@ -379,8 +379,10 @@ class SQLiteStore:
         row = self._db.execute("SELECT 1 FROM identities WHERE id = ?", (release_id,))
         return row.fetchone() is not None
 
-    def identity_ids(self) -> list[str]:
-        return [rid for (rid,) in self._db.execute("SELECT id FROM identities")]
+    def ids_ending(self, suffix: str) -> list[str]:
+        rows = self._db.execute("SELECT id FROM identities WHERE substr(id, ?) = ?",
+                                (-len(suffix), suffix))
+        return [rid for (rid,) in rows]
 
     def save_identities(self, identities: Iterable[Identity]) -> None:
         with self.transaction():

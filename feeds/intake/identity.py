@@ -68,22 +68,25 @@ def mint_id(
 
 class _Taken:
     """The ids in use: those known here, else asked of the store; and the page names of the
-    minted ones (all ids read once, the first time a name is asked for)."""
+    minted ones (from the ids known here, or, when only some are, asked of the store)."""
 
     def __init__(
         self, ids: set[str], exists: Callable[[str], bool] | None, id_prefix: str,
-        all_ids: Callable[[], Iterable[str]] | None,
+        ids_ending: Callable[[str], Iterable[str]] | None,
     ) -> None:
         self._ids = ids
         self._exists = exists
         self._prefix = id_prefix
-        self._all_ids = all_ids
+        self._ids_ending = ids_ending
         self._names: set[str] | None = None
 
     def name_taken(self, name: str) -> bool:
+        if self._ids_ending is not None:
+            suffix = ":" + name
+            near = {*self._ids_ending(suffix), *(i for i in self._ids if i.endswith(suffix))}
+            return any(is_minted(i, self._prefix) and page_name(i) == name for i in near)
         if self._names is None:
-            ids = set(self._ids) | set(self._all_ids() if self._all_ids is not None else ())
-            self._names = {page_name(i) for i in ids if is_minted(i, self._prefix)}
+            self._names = {page_name(i) for i in self._ids if is_minted(i, self._prefix)}
         return name in self._names
 
     def __contains__(self, rid: object) -> bool:
@@ -113,16 +116,16 @@ def resolve(
     now: datetime,
     present: set[str] | None = None,
     exists: Callable[[str], bool] | None = None,
-    all_ids: Callable[[], Iterable[str]] | None = None,
+    ids_ending: Callable[[str], Iterable[str]] | None = None,
 ) -> Resolved:
     """Give every release its identity. ``present`` also counts paths whose file exists but
     could not be read this time: their release is not gone. ``known`` is every identity; or,
-    with ``exists`` (is this id taken?) and ``all_ids``, those of the paths read or gone in
-    this scan and of the ids their front matter names."""
+    with ``exists`` (is this id taken?) and ``ids_ending`` (which ids end so?), those of the
+    paths read or gone in this scan and of the ids their front matter names."""
     present_paths = set(releases) | (present or set())
     live_by_path = {i.path: i for i in known.values() if i.gone_at is None}
     gone_by_path = {i.path: i for i in known.values() if i.gone_at is not None}
-    taken = _Taken(set(known), exists, id_prefix, all_ids)
+    taken = _Taken(set(known), exists, id_prefix, ids_ending)
     assigned: dict[str, Identity] = {}
     changed: dict[str, Identity] = {}
     claimed: set[str] = set()
