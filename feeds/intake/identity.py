@@ -79,12 +79,18 @@ class _Taken:
         self._prefix = id_prefix
         self._ids_ending = ids_ending
         self._names: set[str] | None = None
+        self._asked = 0
 
     def name_taken(self, name: str) -> bool:
         if self._ids_ending is not None:
             suffix = ":" + name
             near = {*self._ids_ending(suffix), *(i for i in self._ids if i.endswith(suffix))}
             return any(is_minted(i, self._prefix) and page_name(i) == name for i in near)
+        if self._names is None and self._asked < 16:  # a few new files: look, don't index
+            self._asked += 1
+            suffix = ":" + name
+            return any(i.endswith(suffix) and is_minted(i, self._prefix) and page_name(i) == name
+                       for i in self._ids)
         if self._names is None:
             self._names = {page_name(i) for i in self._ids if is_minted(i, self._prefix)}
         return name in self._names
