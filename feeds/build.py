@@ -6,13 +6,14 @@ crash between the two re-renders on the next pass and loses nothing.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import NamedTuple
 
@@ -207,7 +208,15 @@ def build(
     report.timings["plan"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    report.write = _render(config, store, memory, result, the_plan, listings, scope, key)
+    known = {r.id: r for r in the_plan.visible} if scope is not None else {}
+    if scope is None and memory is None:
+        # A full pass in a short-lived process: the render workers load the releases they
+        # need, so the ten thousand decoded here are let go before they are forked.
+        report.plan = the_plan = replace(the_plan, visible=(), held=())
+        result.fresh = {}
+        result.releases = {}
+        gc.collect()
+    report.write = _render(config, store, memory, result, known, listings, scope, key)
     report.timings["render and write"] = time.perf_counter() - mark
     if config.hub and report.write.written:
         from feeds.deliver import enqueue_websub
@@ -273,10 +282,9 @@ def _listings(config: Config, the_plan: Plan) -> dict[str, Listing]:
 
 def _render(
     config: Config, store: StateStore, memory: BuildMemory | None, result: ScanResult,
-    the_plan: Plan, listings: dict[str, Listing], scope: Scope | None, key: str,
+    known: dict[str, Release], listings: dict[str, Listing], scope: Scope | None, key: str,
 ) -> WriteReport:
-    # A partial pass renders a few files with the releases it has; a full one loads them.
-    known = {r.id: r for r in the_plan.visible} if scope is not None else {}
+    """``known``: releases at hand by id (a partial pass's); the others are loaded."""
 
     def load(rows: Sequence[Listing]) -> dict[str, Release]:
         by_path = result.load([row.path for row in rows])

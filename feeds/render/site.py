@@ -404,10 +404,9 @@ class SiteBuilder:
         entry = self._entry(row)
         if entry is None:
             raise LookupError(f"{row.path}: {self.cache.failures.get(row.path)}")
-        if self.cache.keep is not None and row.id not in self.cache.keep:
-            # Its page comes after the archive document that shows it (see outputs): no
-            # other file this process renders needs it, nor its body made into HTML.
-            del self.releases[row.id]
+        # Its page comes after the feeds that show it (see outputs), whose entries are kept
+        # as fragments where another document shows them too: it is needed no more here.
+        del self.releases[row.id]
         r = entry.release
         html = self.env.get_template("release.html").render(
             site=self.site, release=r, feeds=self._feed_links([("feed", self.site.title)]),
