@@ -14,6 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
 
+RENDER_IN_WORKERS = 300  # files to render from which the writer forks workers for them
+
 
 @contextmanager
 def forked_pool(workers: int) -> Iterator[ProcessPoolExecutor]:

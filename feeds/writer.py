@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from feeds.errors import OutputError
-from feeds.pools import forked_pool
+from feeds.pools import RENDER_IN_WORKERS, forked_pool
 from feeds.render.site import OutputFile
 from feeds.store import Output
 
@@ -62,7 +62,6 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 # (path, new manifest row or None, written?, failure reason or None)
 _Outcome = tuple[str, Output | None, bool, str | None]
-PARALLEL_THRESHOLD = 300
 _jobs: list[tuple[OutputFile, Output | None]] = []  # read by forked workers
 _out_dir = Path()
 _left_out: Callable[[], Mapping[str, str]] = dict  # releases the renderers had to leave out
@@ -129,7 +128,7 @@ def write_outputs(
     _jobs, _out_dir, _left_out = todo, out_dir, left_out
     try:
         workers = min(os.cpu_count() or 1, 8)
-        if len(todo) < PARALLEL_THRESHOLD or workers < 2:
+        if len(todo) < RENDER_IN_WORKERS or workers < 2:
             outcomes, leftovers = _render_chunk(range(len(todo)))
         else:
             step = max(1, len(todo) // (workers * 8))

@@ -23,6 +23,7 @@ from feeds.catalogue import Listing
 from feeds.config import Config
 from feeds.intake.identity import is_minted, page_name, slugify
 from feeds.model import Release
+from feeds.pools import RENDER_IN_WORKERS
 from feeds.render.feeds import (
     MEDIA_TYPES,
     Entry,
@@ -108,7 +109,6 @@ def templates_key(config: Config) -> str:
     return h.hexdigest()[:32]
 
 
-BATCH = 300  # files to render from which releases are loaded by the render workers
 _FEED_DOC = re.compile(r"(.+?)(?:-archive-\d+)?\.(?:atom|rss|json)")
 
 
@@ -434,7 +434,7 @@ class SiteBuilder:
         one go each. Not the releases for many files: render workers then load their own
         (forked, they would copy every page of the parent's they touch), and drop each once
         its page is made."""
-        if len(todo) < BATCH:
+        if len(todo) < RENDER_IN_WORKERS:  # rendered here: load them now, in one go
             self._ensure({row.id: row for f in todo for row in f.shows}.values())
         wanted = {k for f in todo for k in f.fragments} - self.cache.stored.keys()
         if wanted and self.fetch is not None:
