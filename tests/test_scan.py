@@ -145,3 +145,24 @@ def test_an_emptied_content_folder_retracts_nothing_without_force(site: Path) ->
             raise AssertionError("an emptied folder was taken for a retraction of everything")
         report = build(config, store, now=NOW, force=True)
     assert [e.kind for e in report.events] == ["retracted"] * 12
+
+
+def test_an_emptied_folder_after_an_upgrade_is_still_an_error_every_time(site: Path) -> None:
+    """A server restarts with a new feeds before its share is mounted: the new intake would
+    empty the cache, and with it the memory of what the folder held."""
+    from feeds.errors import IntakeError
+
+    for n in range(12):
+        (site / "content" / f"ferry-{n}.txt").write_text(RELEASE + str(n), encoding="utf-8")
+    _scan(site)
+    shutil.rmtree(site / "content")
+    config = load_config(site / "config.toml")
+    for _ in range(2):
+        with SQLiteStore(config.state_path) as store:
+            store.set_meta("intake_cache_key", "written by an older feeds")
+            try:
+                scan(config, store, now=NOW)
+            except IntakeError as e:
+                assert "12 files were read" in str(e)
+            else:
+                raise AssertionError("an emptied folder was taken for a retraction of everything")

@@ -281,11 +281,9 @@ def scan(
     ``allow_empty``: an unmounted share must not retract a whole archive."""
     now = now.replace(microsecond=0)
     key = cache_key(config)
-    if store.cache_key() != key:
-        store.set_cache_key(key)
-        if files_memo is not None:
-            files_memo.clear()
-        only = None  # the cache is empty now: a scan of a few files would find the rest gone
+    stale = store.cache_key() != key  # a new intake: every cached parse is redone
+    if stale:
+        only = None  # the cache will be empty: a scan of a few files would find the rest gone
     # The index of the cache, as this process last wrote it (a long-running caller keeps it).
     cached = dict(files_memo) if files_memo else store.cached_files()
     if only is None:
@@ -296,7 +294,12 @@ def scan(
                 f"the content folder is {state}, but {len(cached):,} files were read from it "
                 "before: nothing is retracted (an unmounted network share?). To retract "
                 "everything, run `feeds build --force`"))
-    else:  # the cache's index, brought up to date for the named files only
+    if stale:  # only now: an error above leaves the cache (and this guard) as they were
+        store.set_cache_key(key)
+        if files_memo is not None:
+            files_memo.clear()
+        cached = {}
+    if only is not None:  # the cache's index, brought up to date for the named files only
         looked = _look_at(config, only)
         found = {p: f for p, f in looked.items() if f is not None}
     changed: list[Found] = []
