@@ -16,6 +16,7 @@ from feeds.intake.identity import mint_id, resolve, slugify
 from feeds.intake.markup import body_html, looks_like_markdown
 from feeds.model import BodyFormat, DateSource, Release
 from feeds.store import Identity
+from tests.conftest import REPO
 
 # -- decoding ------------------------------------------------------------------------------
 
@@ -210,3 +211,26 @@ def test_markdown_rendering_matches_cmarkgfm_and_frees_what_it_allocates() -> No
         _gfm_to_html(body)
     gc.collect()
     assert resident_mb() - before < 8  # cmarkgfm's own call grows by about 100 MB here
+
+
+def test_front_matter_title_leaves_every_body_paragraph_in_the_body() -> None:
+    """With a title in front matter, a short first paragraph is body (it was taken for a
+    title and lost); only a repetition of that title at the top is skipped; an editor's
+    update note above the lead stays, and the dateline is still found."""
+    from zoneinfo import ZoneInfo
+
+    from feeds.intake.release import parse_release
+
+    def read(text: str):  # type: ignore[no-untyped-def]
+        return parse_release(text.encode(), "r.md", site_language="en", timezone=ZoneInfo("UTC"))
+
+    short_lede = "---\ntitle: Terminal opens\n---\n\nThe board opened it.\n\nMore follows here.\n"
+    assert read(short_lede).paragraphs == ("The board opened it.", "More follows here.")
+    repeated = "---\ntitle: Terminal opens\n---\n\n# Terminal Opens\n\nGeneva – The board opened it.\n"
+    assert read(repeated).paragraphs == ("Geneva – The board opened it.",)
+    # An editor's update note above the lead (content/markdown-toml-update.md) stays in the
+    # body, and the dateline after it is still found.
+    noted = read((REPO / "content" / "markdown-toml-update.md").read_text(encoding="utf-8"))
+    assert noted.dateline_city == "Dhaka"
+    assert noted.paragraphs[0].startswith("**Updated 20 January 2026:**")
+    assert noted.paragraphs[1].startswith("Dhaka – A pilot")

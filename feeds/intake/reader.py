@@ -66,6 +66,10 @@ _S = r"[ \t\u00a0]"
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u200e\u200f\u2060"
 # whitespace (str.isspace) and invisible characters: a line of only these is blank
 _BLANK_CHARS = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n") + _INVISIBLE
+# An editor's note on a revised release, above its lead.
+_UPDATE_NOTE = re.compile(
+    r"[*_]{0,2}(?:updated?|correction|corrected|clarification|editor'?s note)\b", re.IGNORECASE
+)
 _BULLET = re.compile(r"(?:[*+\-•·▪◦‣●]|\d{1,3}[.)])(?:[ \t]|$)")
 _BULLET_FIRST = frozenset("*+-•·▪◦‣●")  # or a digit: what a _BULLET match starts with
 _ATX = re.compile(r"(#{1,6})(?:[ \t]+|$)")
@@ -1454,7 +1458,9 @@ class _Reader:
         )
         return j
 
-    def read_title(self, start: int) -> int:
+    def read_title(self, start: int, given: str | None = None) -> int:
+        """Read the title; with a ``given`` one (front matter), only skip its repetition at
+        the top of the text: any other first paragraph is the body's, not a title."""
         paras, n = self.paras, len(self.paras)
         i = self.skip_front_matter(start)
         while i < n and i - start < 40:
@@ -1476,6 +1482,12 @@ class _Reader:
         if i >= n:
             return i
         p = paras[i]
+        if given is not None:
+            same = " ".join(_clean_inline(p.text, self.markdown).split()).casefold()
+            if same == " ".join(given.split()).casefold():
+                self.title, self.title_line = given, p.line
+                return i + 1
+            return i
         if p.kind == "heading":
             title = _clean_inline(p.text, self.markdown)
             if title:
@@ -1564,13 +1576,19 @@ class _Reader:
             else:
                 lead = idx
         else:
+            note = None  # "**Updated 20 January:** …" above the lead: body, not the lead
             for idx, kind, dl in window:
+                if kind == "narr" and note is None and _UPDATE_NOTE.match(paras[idx].text):
+                    note = idx
+                    continue
                 if kind == "weak" and _long_enough(paras[idx].text):
-                    self.dateline, lead = dl, idx
+                    self.dateline, lead = dl, idx if note is None else note
                     break
                 if kind in ("narr", "weak"):
-                    lead = idx
+                    lead = idx if note is None else note
                     break
+            if lead is None and note is not None:
+                lead = note
             if lead is None:
                 subs = [w[0] for w in window if w[1] == "sub"]
                 if subs:
@@ -1802,12 +1820,14 @@ def read_text(
     first_line: int = 1,
     languages: Sequence[str] = (),
     default_tz: tzinfo = UTC,
+    title: str | None = None,
 ) -> TextReading:
     """Read the decoded text of one press release into its fields. Pure; never raises
     on odd input (a field it cannot find is None or empty, with a warning when a press
     officer should fix something).
 
     ``default_tz`` is the zone for an embargo time written without one (a warning says so).
+    ``title``: the title front matter gives, so that no paragraph is taken for one.
     """
     langs = tuple(languages)
     paras, cut = _paragraphs(text, first_line, markdown)
@@ -1817,8 +1837,8 @@ def read_text(
             (cut, f"release is too long: read the first {MAX_PARAGRAPHS} paragraphs; "
              "from here on the text is kept as one block")
         )
-    start = r.read_title(0)
-    if r.title is None:
+    start = r.read_title(0, given=title)
+    if r.title is None and title is None:
         r.warnings.append((first_line, "no title line found before the first paragraph"))
     lead = r.find_lead(start)
     if lead < len(r.paras):

@@ -85,11 +85,11 @@ def parse_release(
     detected = None if fm_language else detect_language(_after_first_line(fm.body)[:300])
     guess = fm_language or (detected[0] if detected else "")
     hint = [guess.split("-")[0].lower()] if guess else []
+    fm_title = _text(meta, "title", path)
     reading = read_text(
         fm.body, markdown=is_markdown, first_line=fm.body_first_line, languages=hint,
-        default_tz=timezone,
+        default_tz=timezone, title=fm_title or None,
     )
-    fm_title = _text(meta, "title", path)
     warnings += [
         Diagnostic(path, message, line) for line, message in reading.warnings
         if not (fm_title and "title" in message)  # front matter gave the title
