@@ -256,3 +256,13 @@ def test_every_release_has_a_page_of_its_own(inc: Site) -> None:
                     if any(f"<h1>{t}</h1>" in html for html in pages.values()))
     assert titles == ["Notice one", "Notice two", "Release 1", "Syndicated"]
     assert "notice.html" in pages and "r1.html" in pages
+
+
+def test_a_front_matter_id_in_the_sites_own_form_cannot_take_a_minted_page(inc: Site) -> None:
+    """r1.md's minted id is tag:news.example.org,<day>:r1, its page releases/r1.html."""
+    inc.write("other.md", _release("Imported", "2026-05-20T08:00:00Z", ["water"],
+                                   extra="id: 'tag:news.example.org,2025-01-01:r1'\n"))
+    report = inc.build(T0 + timedelta(hours=1))
+    assert [p.path for p in report.problems if p.severity == "error"] == ["other.md"]
+    assert "<h1>Release 1</h1>" in (inc.root / "public" / "releases" / "r1.html").read_text(
+        encoding="utf-8")

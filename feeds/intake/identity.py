@@ -151,6 +151,12 @@ def resolve(
             if release.id in named:
                 conflicts[path] = _taken_by(release.id, named[release.id])
                 continue
+            if (owner is None and is_minted(release.id, id_prefix)
+                    and taken.name_taken(page_name(release.id))):
+                conflicts[path] = (
+                    f"its front-matter id {release.id!r} is in this site's own form and ends "
+                    "like another release's id, whose page it would take; give it another id")
+                continue
             named[release.id] = path
             ident = owner or Identity(release.id, path, release.content_hash, now)
             taken.add(release.id)
