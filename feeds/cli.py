@@ -106,7 +106,7 @@ def cmd_check(args: argparse.Namespace, config: Config, out: TextIO) -> int:
 
 def cmd_build(args: argparse.Namespace, config: Config, out: TextIO) -> int:
     from feeds.build import build
-    from feeds.daemon import StateLock
+    from feeds.locks import StateLock
 
     lock = StateLock(config.state_path)  # a running daemon publishes changes itself
     lock.acquire()
@@ -146,7 +146,8 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_status(args: argparse.Namespace, config: Config, out: TextIO) -> int:
-    from feeds.daemon import STATUS_KEY, StateLock
+    from feeds.daemon import STATUS_KEY
+    from feeds.locks import StateLock
 
     status: dict[str, Any] = {}
     if config.state_path.exists():

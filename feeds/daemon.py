@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import functools
 import json
 import logging
@@ -35,8 +34,9 @@ from watchfiles import Change, awatch
 
 from feeds.build import BuildMemory, BuildReport, build
 from feeds.config import Config, Digest, load_config
-from feeds.errors import FeedsError, StateLocked
+from feeds.errors import FeedsError
 from feeds.intake.scan import IGNORED_SUFFIXES, is_content_name
+from feeds.locks import StateLock
 from feeds.progress import progress_reporter
 from feeds.scheduling import APScheduler, JobScheduler
 from feeds.store import SQLiteStore
@@ -53,57 +53,6 @@ def now_utc() -> datetime:
 
 
 # -- one daemon per state ---------------------------------------------------------------
-
-
-class StateLock:
-    """An exclusive lock beside the state database; the holder's pid is written inside."""
-
-    def __init__(self, state_path: Path) -> None:
-        self.path = state_path.with_name(state_path.name + ".lock")
-        self._fd: int | None = None
-
-    def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 64).decode(errors="replace").strip() or "unknown"
-            os.close(fd)
-            raise StateLocked(
-                self.path.with_name(self.path.name.removesuffix(".lock")),
-                f"another `feeds run` or `feeds build` (pid {holder}) holds this state; "
-                "a running daemon publishes changes itself",
-            ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        self._fd = fd
-
-    def release(self) -> None:
-        if self._fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, 0)
-            os.close(self._fd)
-            self._fd = None
-
-    @staticmethod
-    def holder(state_path: Path) -> int | None:
-        """The pid of a running daemon on this state, or None."""
-        path = state_path.with_name(state_path.name + ".lock")
-        try:
-            fd = os.open(path, os.O_RDONLY)
-        except OSError:
-            return None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            text = os.read(fd, 64).decode(errors="replace").strip()
-            return int(text) if text.isdigit() else -1
-        else:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            return None
-        finally:
-            os.close(fd)
 
 
 # -- systemd -----------------------------------------------------------------------------

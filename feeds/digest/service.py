@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
 import os
 import secrets
@@ -51,6 +50,7 @@ from feeds.digest.send import (
 from feeds.digest.store import DigestStore, Issue, IssueSummary, SendRecord
 from feeds.digest.subscribers import parse_address
 from feeds.digest.tokens import unsubscribe_secret
+from feeds.locks import PidLock
 from feeds.writer import atomic_write
 
 log = logging.getLogger("feeds.digest")
@@ -97,30 +97,17 @@ class DigestLock:
     def __init__(self, config: Config, name: str) -> None:
         state = config.state_path
         self.name = name
-        self.path = state.with_name(f"{state.name}.digest-{_file_safe(name)}.lock")
-        self._fd: int | None = None
+        self._lock = PidLock(state.with_name(f"{state.name}.digest-{_file_safe(name)}.lock"))
 
     def __enter__(self) -> DigestLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
-            os.close(fd)
+        holder = self._lock.acquire()
+        if holder is not None:
             raise DigestBusy(f"digest {self.name!r} is being sent by another process "
-                             f"(pid {holder}); it resumes this issue when it is done") from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
-        self._fd = fd
+                             f"(pid {holder}); it resumes this issue when it is done")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, 0)
-            os.close(self._fd)
-            self._fd = None
+        self._lock.release()
 
 
 def _file_safe(name: str) -> str:
