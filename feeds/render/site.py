@@ -38,7 +38,7 @@ from feeds.render.feeds import (
     rss,
 )
 
-RENDER_VERSION = "2"  # bump when a renderer changes what it writes for the same input
+RENDER_VERSION = "3"  # bump when a renderer changes what it writes for the same input
 EXTENSIONS = {"atom": "atom", "rss": "rss", "json": "json"}
 RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"})
 BUNDLED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
