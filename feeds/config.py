@@ -16,13 +16,13 @@ from urllib.parse import urlsplit
 import msgspec
 
 from feeds.errors import ConfigError
+from feeds.intake.language import normalise_language
 
 DEFAULT_CONFIG = "config.toml"
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]i?B|B)?\s*$", re.IGNORECASE)
 _UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}
 ENDPOINT_KINDS = ("webhook", "websub", "slack", "mattermost", "discord", "mastodon")
 EVENTS = ("published", "updated", "retracted")
-_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 class _Strict(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -282,9 +282,11 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
         raise ConfigError(path, f"expected an absolute http(s) URL, got {url!r}", "site.url")
     if not url.endswith("/"):
         url += "/"
-    if not _LANG.match(site.language):
+    language = normalise_language(site.language)
+    if language is None:
         raise ConfigError(
-            path, f"expected a language tag like 'en' or 'pt-BR', got {site.language!r}",
+            path, f"expected a language tag like 'en' or 'pt-BR' (or a language's name), got "
+            f"{site.language!r}",
             "site.language",
         )
     try:
@@ -332,7 +334,7 @@ def config_from_dict(data: dict[str, Any], path: Path) -> Config:
     return Config(
         path=path.resolve(),
         site=Site(
-            title=site.title, url=url, language=site.language, author=site.author,
+            title=site.title, url=url, language=language, author=site.author,
             id_prefix=id_prefix, timezone=site.timezone,
         ),
         content_dir=(base / raw.content.dir).resolve(),
@@ -404,7 +406,20 @@ def _digest(raw: DigestSection, index: int, path: Path) -> Digest:
     except ValueError as e:
         raise ConfigError(path, f"not a cron line ({e}): {raw.cron!r}", f"{where}.cron") from None
     return Digest(raw.name, raw.cron, raw.timezone, raw.subject, tuple(raw.tags),
-                  tuple(raw.languages), raw.skip_empty, raw.max_releases)
+                  _languages(raw.languages, path, f"{where}.languages"), raw.skip_empty,
+                  raw.max_releases)
+
+
+def _languages(values: list[str], path: Path, key: str) -> tuple[str, ...]:
+    """Language filters in the form releases carry ("FR" and "français" are "fr")."""
+    out = []
+    for value in values:
+        tag = normalise_language(value)
+        if tag is None:
+            raise ConfigError(path, f"expected language tags like 'en' or 'pt-BR', got {value!r}",
+                              key)
+        out.append(tag)
+    return tuple(out)
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
@@ -443,6 +458,7 @@ def _endpoint(raw: EndpointSection, index: int, path: Path) -> Endpoint:
     return Endpoint(
         name=raw.name, kind=raw.kind, url=raw.url, secret_env=raw.secret_env,
         token_env=raw.token_env, events=tuple(raw.events), tags=tuple(raw.tags),
-        languages=tuple(raw.languages), allow_insecure=raw.allow_insecure,
+        languages=_languages(raw.languages, path, f"{where}.languages"),
+        allow_insecure=raw.allow_insecure,
         max_attempts=raw.max_attempts, max_age_seconds=max_age,
     )

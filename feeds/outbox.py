@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from feeds.config import Config, Endpoint
+from feeds.intake.language import language_matches
 from feeds.model import Release
 from feeds.plan import Event
 
@@ -73,7 +74,8 @@ def wants(endpoint: Endpoint, event: Event, release: Release | None) -> bool:
     if endpoint.tags and not {t.casefold() for t in release.tags} & {
             t.casefold() for t in endpoint.tags}:
         return False
-    return not endpoint.languages or release.language.split("-")[0] in endpoint.languages
+    return not endpoint.languages or language_matches(release.language, endpoint.languages)
+
 
 
 def fan_out(

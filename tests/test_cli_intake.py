@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from subprocess import CompletedProcess
 
-from tests.conftest import CORPUS, REPO
+from tests.conftest import CORPUS, REPO, write_config
 
 Run = Callable[..., CompletedProcess[str]]
 
@@ -103,3 +103,46 @@ def test_config_option_before_or_after_the_command(feeds_cli: Run, tmp_path: Pat
     after = feeds_cli("check", "--config", "site/config.toml", cwd=tmp_path)
     assert before.returncode == after.returncode == 0, before.stderr + after.stderr
     assert before.stdout == after.stdout
+
+
+def test_front_matter_languages_come_out_as_standard_tags(feeds_cli: Run, site: Path) -> None:
+    """"FR", "pt_br", "English" and "français" are what press officers write; feeds carry BCP 47
+    tags, so each is read as its standard tag, and a value that is no language is a warning."""
+    body = "Geneva – The foundation opened its new office on Monday with its partners.\n"
+    cases = {"upper.md": "FR", "under.md": "pt_br", "name.md": "English", "native.md": "français",
+             "old.md": "iw", "none.md": "Martian"}
+    for name, language in cases.items():
+        (site / "content" / name).write_text(
+            f"---\ntitle: Release {name}\nlanguage: {language}\n---\n\n{body}", encoding="utf-8")
+    out = feeds_cli("inspect", "--json", *(f"content/{n}" for n in cases), cwd=site)
+    assert out.returncode == 0, out.stderr
+    items = {Path(i["path"]).name: i for i in json.loads(out.stdout)}
+    assert {n: items[n]["language"] for n in cases} == {
+        "upper.md": "fr", "under.md": "pt-BR", "name.md": "en", "native.md": "fr",
+        "old.md": "he", "none.md": "en"}  # "Martian": detected from the (English) text
+    assert any("'Martian' is neither a language tag" in w["message"]
+               for w in items["none.md"]["warnings"])
+    assert not items["upper.md"]["warnings"]
+
+
+def test_site_language_is_written_in_its_standard_form(feeds_cli: Run, tmp_path: Path) -> None:
+    write_config(tmp_path).write_text(
+        write_config(tmp_path).read_text(encoding="utf-8").replace('language = "en"',
+                                                                   'language = "EN_gb"'),
+        encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "a.md").write_text(
+        "---\ntitle: A\ndate: 2026-05-01\n---\n\nGeneva – Text of the release.\n", encoding="utf-8")
+    out = feeds_cli("build", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    atom = (tmp_path / "public" / "feed.atom").read_text(encoding="utf-8")
+    rss = (tmp_path / "public" / "feed.rss").read_text(encoding="utf-8")
+    assert 'xml:lang="en-GB"' in atom and "<language>en-GB</language>" in rss
+    bad = feeds_cli("check", cwd=tmp_path, check=False)
+    assert bad.returncode == 0
+    write_config(tmp_path).write_text(
+        write_config(tmp_path).read_text(encoding="utf-8").replace('language = "en"',
+                                                                   'language = "Martian"'),
+        encoding="utf-8")
+    refused = feeds_cli("check", cwd=tmp_path)
+    assert refused.returncode == 2 and "site.language" in refused.stderr

