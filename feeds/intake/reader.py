@@ -355,6 +355,12 @@ _RELEASE_LABEL = re.compile(
     r"|updated|correction|corrected)\b[\s*_:.–—-]*",
     re.IGNORECASE,
 )
+# "Pressemitteilung Nr. 300/2017 vom 14.07.2017", "Press release No. 12 of 5 March 2024",
+# "Nota de prensa nº 45 del 5 de marzo de 2024": the release's own number before its date.
+_RELEASE_NUMBER = re.compile(
+    r"(?:n(?:r|o|[º°]|[úu]m)\.?|#)[ \t]*\d[\w/.-]*[\s,]*(?:vom|från|du|del|de|of|dated|den)?\s*",
+    re.IGNORECASE,
+)
 _BREADCRUMB = re.compile(
     r"(?:home|start|accueil|inicio|startseite|hem|الرئيسية)\s*[>/»|›]"
     r"|[^>\n]{1,60}(?:\s[>»›|]\s[^>\n]{1,60}){2,}",
@@ -815,6 +821,14 @@ def _date_line(text: str, languages: Sequence[str]) -> date | None:
         return None
     if label is not None and len(leftover.strip()) > 30:
         return None
+    return day
+
+
+def _labelled_release_date(rest: str, languages: Sequence[str]) -> date | None:
+    """The date after a release label: "5 March 2024", or "Nr. 300/2017 vom 14.07.2017"."""
+    day = _date_line(rest, languages)
+    if day is None and (m := _RELEASE_NUMBER.match(rest)) is not None and m.end() < len(rest):
+        day = _date_line(rest[m.end():], languages)
     return day
 
 
@@ -1375,8 +1389,8 @@ class _Reader:
             return "wire"
         if _date_line(text, self.languages) is not None:
             return "date"
-        if m and _date_line(text[m.end():], self.languages) is not None:
-            return "date"  # "Press release 5 March 2024"
+        if m and _labelled_release_date(text[m.end():], self.languages) is not None:
+            return "date"  # "Press release 5 March 2024", "Pressemitteilung Nr. 300/2017 vom …"
         if (
             len(text) <= 160
             and (" > " in text or " › " in text or " » " in text or " | " in text
@@ -1404,7 +1418,7 @@ class _Reader:
             day = _date_line(text, self.languages)
             if day is None:
                 rl = _RELEASE_LABEL.match(text)
-                day = _date_line(text[rl.end():], self.languages) if rl else None
+                day = _labelled_release_date(text[rl.end():], self.languages) if rl else None
             if m is not None and self.labelled_date is None:
                 self.labelled_date = day
             elif self.loose_date is None:

@@ -1,0 +1,22 @@
+"""Conventions the held-out real releases (tests/heldout) showed the reader did not handle,
+each as a small release written the same way."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from feeds.intake.reader import read_text
+
+
+def test_release_number_before_the_date() -> None:
+    # berlin.de: "Pressemitteilung Nr. 300/2017 vom 14.07.2017" is the release's date line
+    text = ("Große Aufräumaktion am Alexanderplatz\n\nPressemitteilung Nr. 300/2017 vom 14.07.2017\n\n"
+            "Am Montag, 17. Juli 2017, beteiligt sich der Bezirksbürgermeister an einer Aufräumaktion "
+            "rund um den Alexanderplatz, gemeinsam mit Hotels und Vereinen aus der Nachbarschaft.\n")
+    r = read_text(text, markdown=False, languages=("de",))
+    assert r.date == date(2017, 7, 14)
+    assert r.paragraphs[0].startswith("Am Montag")
+    en = ("Title of the release\n\nPress release No. 12/2024 of 5 March 2024\n\n"
+          "GENEVA – The organisation today announced a new programme for the region, with partners "
+          "from three countries and a budget for five years.\n")
+    assert read_text(en, markdown=False).date == date(2024, 3, 5)
