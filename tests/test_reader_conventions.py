@@ -20,3 +20,16 @@ def test_release_number_before_the_date() -> None:
           "GENEVA – The organisation today announced a new programme for the region, with partners "
           "from three countries and a budget for five years.\n")
     assert read_text(en, markdown=False).date == date(2024, 3, 5)
+
+
+def test_contact_details_widget_names_the_organisation() -> None:
+    # News Direct: "Contact Details<Org>" glued, then the person (or the org again), phone, e-mail
+    body = ("--News Direct--\n\nThe association today announced the appointment of a new board chair, "
+            "who brings over thirty years of experience in acquisition and contracting to the role.\n\n")
+    widget = "Contact DetailsNational Contract Management Assocation\n\n{}+1 281-865-3296\n\nholly@ncmahq.org\n"
+    r = read_text("Board chair elected\n\n" + body + widget.format("Holly DeHesa\n\n"), markdown=False)
+    assert [(c.name, c.org, c.phone, c.email) for c in r.contacts] == [
+        ("Holly DeHesa", "National Contract Management Assocation", "+1 281-865-3296", "holly@ncmahq.org")]
+    r = read_text("Board chair elected\n\n" + body
+                  + widget.format("National Contract Management Assocation\n\n"), markdown=False)
+    assert [(c.name, c.org) for c in r.contacts] == [(None, "National Contract Management Assocation")]

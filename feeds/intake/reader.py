@@ -992,7 +992,7 @@ def _is_boilerplate(text: str) -> bool:
 class _Contact:
     __slots__ = (
         "email", "explicit", "line", "name", "org", "org_inferred", "phone", "placeholder",
-        "title",
+        "title", "widget_head",
     )
 
     def __init__(self, line: int | None) -> None:
@@ -1004,6 +1004,7 @@ class _Contact:
         self.placeholder = False  # "Email" link text whose address the export dropped
         self.explicit = False  # named right after a "please contact" label
         self.org_inferred = False  # the org is that of the About section the line sits in
+        self.widget_head = False  # glued to "Contact Details": a person or an organisation
         self.line = line
 
     def has_means(self) -> bool:
@@ -1238,6 +1239,17 @@ class _Contacts:
             if part.title and not (part.name or part.has_means() or part.org):
                 if cur is not None and cur.title is None:
                     cur.title = part.title
+                continue
+            if part.name and cur is not None and cur.widget_head and cur.name \
+                    and not cur.has_means() and cur.org is None:
+                # "Contact DetailsNational Contract Management Assocation", then "Holly DeHesa"
+                # (or the organisation again): the glued name was the organisation's.
+                cur.widget_head = False
+                cur.org = cur.name
+                same = _WS.sub(" ", part.name).casefold() == _WS.sub(" ", cur.name).casefold()
+                cur.name = None if same else part.name
+                cur.title = cur.title or part.title
+                self._fill(cur, part)
                 continue
             if part.name:
                 if cur is not None and cur.name is None and not cur.has_means() and cur.org:
@@ -1782,7 +1794,11 @@ class _Reader:
             for c in self.contacts.items[before:]:
                 c.org = c.org or org
             return
+        before = len(self.contacts.items)
         self.contacts.add_line(rest, p.line, inline=inline_first and kind != "contact_glued")
+        if kind == "contact_glued" and m.group(0).rstrip()[-1:] != "t":  # "Contact Details…"
+            for c in self.contacts.items[before:]:
+                c.widget_head = not c.has_means()
 
     # -- assembly --------------------------------------------------------------------------
 
