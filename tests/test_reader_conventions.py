@@ -33,3 +33,14 @@ def test_contact_details_widget_names_the_organisation() -> None:
     r = read_text("Board chair elected\n\n" + body
                   + widget.format("National Contract Management Assocation\n\n"), markdown=False)
     assert [(c.name, c.org) for c in r.contacts] == [(None, "National Contract Management Assocation")]
+
+
+def test_letter_sign_off_ends_the_body() -> None:
+    # PR Karma "Public Statement": "Sincerely," then name, title and organisation lines
+    text = ("Statement on Postponed Tariffs\n\nBurlington, ON – February 4th, 2025—The association "
+            "welcomes yesterday's announcement that the governments agreed to postpone the tariffs.\n\n"
+            "We remain committed to working with our partners on fair trade policies for the industry.\n\n"
+            "Sincerely,\n\nShane Devenish\n\nPresident\n\nCanadian Recreational Vehicle Association\n")
+    r = read_text(text, markdown=False)
+    assert len(r.paragraphs) == 2
+    assert r.paragraphs[-1].startswith("We remain committed")

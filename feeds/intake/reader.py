@@ -464,7 +464,12 @@ _BRANCHES: dict[str, str] = {
     r"release\s+(?:contains|includes|may\s+contain)\s+(?:certain\s+)?[\"“]?forward"
     r"|statements\s+and\s+conclusions\s+of|additional\s+resources|related\s+(?:links"
     r"|resources)|multimedia\s+(?:assets|available)|media\s+assets|downloads?\s*:"
-    r"|social\s+media\s*:",
+    r"|social\s+media\s*:"
+    # a letter's sign-off ("Sincerely," then name, title, organisation): the statement ends
+    r"|(?:(?:yours\s+)?(?:sincerely|faithfully|truly)(?:\s+yours)?|(?:best|kind|warm|warmest)"
+    r"\s+regards|regards|respectfully(?:\s+yours)?|cordialement|atentamente|saludos\s+cordiales"
+    r"|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|med\s+v[äa]nliga?\s+h[äa]lsning(?:ar)?)"
+    r"[ \t]*[,.!]?[ \t]*$",
 }
 
 
@@ -499,7 +504,9 @@ _ROUTE_TABLE: list[tuple[str, tuple[str, ...]]] = [
     (
         "forward-looking forward cautionary safe disclaimer legal haftungsausschluss avertissement "
         "aviso ansvarsfriskrivning déclarations declarations declaraciones zukunftsgerichtete "
-        "statements additional related multimedia downloads download social",
+        "statements additional related multimedia downloads download social sincerely yours "
+        "faithfully truly best kind warm warmest regards respectfully cordialement atentamente "
+        "saludos mit med",
         ("disclaimer",),
     ),
 ]
