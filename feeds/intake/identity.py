@@ -134,22 +134,38 @@ def resolve(
     taken = _Taken(set(known), exists, id_prefix, ids_ending)
     assigned: dict[str, Identity] = {}
     changed: dict[str, Identity] = {}
-    claimed: set[str] = set()
+    claimed: dict[str, str] = {}  # id -> the path that has it in this scan
     unmatched: list[str] = []
 
-    conflicts: dict[str, str] = {}
-    named: dict[str, str] = {}  # front-matter id -> the path that claims it first
+    # Renames first: a new path with the bytes of a release whose file disappeared is that
+    # release, and keeps its id whatever another file's front matter claims in this scan.
+    vanished = {
+        i.content_hash: i
+        for p, i in sorted(live_by_path.items())
+        if p not in present_paths
+    }
     for path in sorted(releases):
+        release = releases[path]
+        renamed = vanished.get(release.content_hash)
+        if path not in live_by_path and renamed is not None and release.id in ("", renamed.id):
+            del vanished[release.content_hash]
+            assigned[path] = renamed
+            claimed[renamed.id] = path
+
+    conflicts: dict[str, str] = {}
+    for path in sorted(releases):
+        if path in assigned:
+            continue
         release = releases[path]
         if release.id:
             owner = known.get(release.id)
-            holder = owner.path if owner is not None and owner.gone_at is None else None
-            if holder is not None and holder != path and holder in present_paths and (
-                    holder not in releases or releases[holder].id in ("", release.id)):
+            holder = claimed.get(release.id)
+            if holder is None and owner is not None and owner.gone_at is None and (
+                    owner.path != path and owner.path in present_paths) and (
+                    owner.path not in releases or releases[owner.path].id in ("", release.id)):
+                holder = owner.path
+            if holder is not None:
                 conflicts[path] = _taken_by(release.id, holder)
-                continue
-            if release.id in named:
-                conflicts[path] = _taken_by(release.id, named[release.id])
                 continue
             if (owner is None and is_minted(release.id, id_prefix)
                     and taken.name_taken(page_name(release.id))):
@@ -157,7 +173,6 @@ def resolve(
                     f"its front-matter id {release.id!r} is in this site's own form and ends "
                     "like another release's id, whose page it would take; give it another id")
                 continue
-            named[release.id] = path
             ident = owner or Identity(release.id, path, release.content_hash, now)
             taken.add(release.id)
         elif path in live_by_path:
@@ -166,25 +181,18 @@ def resolve(
             unmatched.append(path)
             continue
         assigned[path] = ident
-        claimed.add(ident.id)
+        claimed[ident.id] = path
 
-    vanished = {
-        i.content_hash: i
-        for p, i in sorted(live_by_path.items())
-        if p not in present_paths and i.id not in claimed
-    }
     for path in unmatched:
         release = releases[path]
-        if release.content_hash in vanished:  # renamed: the same bytes under a new name
-            ident = vanished.pop(release.content_hash)
-        elif path in gone_by_path and gone_by_path[path].id not in claimed:
+        if path in gone_by_path and gone_by_path[path].id not in claimed:
             ident = gone_by_path[path]  # the file came back
         else:
             rid = mint_id(id_prefix, path, now, taken, taken.name_taken)
             taken.add(rid)
             ident = Identity(rid, path, release.content_hash, now)
         assigned[path] = ident
-        claimed.add(ident.id)
+        claimed[ident.id] = path
 
     out: dict[str, Release] = {}
     for path, ident in assigned.items():
