@@ -32,6 +32,9 @@ class CachedFile(NamedTuple):
     mtime_ns: int
     content_hash: str
     error: str | None  # the refusal, when the file could not become a release
+    # For a refusal of a front-matter id another file holds: that file. The refusal lasts
+    # only as long as it holds the id, so this one is read again when that one changes.
+    held_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,11 @@ CATALOGUE_SCHEMA = [
     CREATE TABLE fragments (key TEXT PRIMARY KEY, data BLOB NOT NULL)
     """,
 ]
+# Columns added to schema 1's tables after it was frozen, migrated as a part too.
+STORE_SCHEMA = [
+    # version 1: a refused file's holder (CachedFile.held_by)
+    "ALTER TABLE files ADD COLUMN held_by TEXT",
+]
 FRAGMENTS_LIMIT = 20_000  # more, and the table is emptied (old versions of edited entries)
 
 _encoder = msgspec.msgpack.Encoder()
@@ -270,6 +278,7 @@ class SQLiteStore:
                 f"BEGIN IMMEDIATE; {SCHEMA[number]}; PRAGMA user_version={number + 1}; COMMIT;"
             )
         migrate_part(self._db, self.path, "catalogue_schema", CATALOGUE_SCHEMA, "the catalogue")
+        migrate_part(self._db, self.path, "store_schema", STORE_SCHEMA, "the state store")
 
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         return transaction(self._db)
@@ -319,7 +328,8 @@ class SQLiteStore:
         return self.get_meta("files_generation") or "0"
 
     def cached_files(self) -> dict[str, CachedFile]:
-        rows = self._db.execute("SELECT path, size, mtime_ns, content_hash, error FROM files")
+        rows = self._db.execute(
+            "SELECT path, size, mtime_ns, content_hash, error, held_by FROM files")
         make = CachedFile._make
         return {row[0]: make(row) for row in rows.fetchall()}
 
@@ -344,10 +354,10 @@ class SQLiteStore:
     ) -> None:
         with self.transaction():
             self._db.executemany(
-                "INSERT OR REPLACE INTO files (path, size, mtime_ns, content_hash, error, release)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO files (path, size, mtime_ns, content_hash, error, held_by,"
+                " release) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    (f.path, f.size, f.mtime_ns, f.content_hash, f.error,
+                    (f.path, f.size, f.mtime_ns, f.content_hash, f.error, f.held_by,
                      None if r is None else encode_release(r))
                     for f, r in files
                 ),

@@ -112,6 +112,8 @@ class Resolved:
     changed: list[Identity]  # identities to write back
     gone: list[Identity]  # releases whose file disappeared in this scan
     conflicts: dict[str, str] = field(default_factory=dict)  # path -> why it has no id
+    # path -> the path whose release has the id it claims (a conflict that lasts only as long)
+    held_by: dict[str, str] = field(default_factory=dict)
 
 
 def resolve(
@@ -153,6 +155,7 @@ def resolve(
             claimed[renamed.id] = path
 
     conflicts: dict[str, str] = {}
+    held_by: dict[str, str] = {}
     for path in sorted(releases):
         if path in assigned:
             continue
@@ -166,6 +169,7 @@ def resolve(
                 holder = owner.path
             if holder is not None:
                 conflicts[path] = _taken_by(release.id, holder)
+                held_by[path] = holder
                 continue
             if (owner is None and is_minted(release.id, id_prefix)
                     and taken.name_taken(page_name(release.id))):
@@ -211,7 +215,7 @@ def resolve(
             gone_ident = replace(ident, gone_at=now)
             changed[gone_ident.id] = gone_ident
             gone.append(gone_ident)
-    return Resolved(out, list(changed.values()), gone, conflicts)
+    return Resolved(out, list(changed.values()), gone, conflicts, held_by)
 
 
 def _taken_by(release_id: str, holder: str) -> str:
