@@ -71,7 +71,7 @@ class StateStore(Protocol):
         self, paths: Iterable[str] | None = None, ids: Iterable[str] = ()
     ) -> dict[str, Identity]: ...
     def identity_exists(self, release_id: str) -> bool: ...
-    def ids_ending(self, suffix: str) -> list[str]: ...
+    def ids_with_page(self, key: str) -> list[str]: ...
     def save_identities(self, identities: Iterable[Identity]) -> None: ...
     def publications(self, ids: Iterable[str] | None = None) -> dict[str, Publication]: ...
     def record_plan(
@@ -180,6 +180,11 @@ CATALOGUE_SCHEMA = [
 STORE_SCHEMA = [
     # version 1: a refused file's holder (CachedFile.held_by)
     "ALTER TABLE files ADD COLUMN held_by TEXT",
+    # version 2: each id's page (identity.page_key), to find the id that has a page
+    """
+    ALTER TABLE identities ADD COLUMN page TEXT;
+    CREATE INDEX identities_page ON identities (page)
+    """,
 ]
 FRAGMENTS_LIMIT = 20_000  # more, and the table is emptied (old versions of edited entries)
 
@@ -279,6 +284,13 @@ class SQLiteStore:
             )
         migrate_part(self._db, self.path, "catalogue_schema", CATALOGUE_SCHEMA, "the catalogue")
         migrate_part(self._db, self.path, "store_schema", STORE_SCHEMA, "the state store")
+        # The ids written before the page column (or since, by an older feeds) get theirs.
+        rows = self._db.execute("SELECT id FROM identities WHERE page IS NULL").fetchall()
+        if rows:
+            page_key = _page_key()
+            with self.transaction():
+                self._db.executemany("UPDATE identities SET page = ? WHERE id = ?",
+                                     ((page_key(rid), rid) for (rid,) in rows))
 
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         return transaction(self._db)
@@ -389,19 +401,20 @@ class SQLiteStore:
         row = self._db.execute("SELECT 1 FROM identities WHERE id = ?", (release_id,))
         return row.fetchone() is not None
 
-    def ids_ending(self, suffix: str) -> list[str]:
-        rows = self._db.execute("SELECT id FROM identities WHERE substr(id, ?) = ?",
-                                (-len(suffix), suffix))
+    def ids_with_page(self, key: str) -> list[str]:
+        """The ids whose ``page_key`` this is (minted or not: the caller tells)."""
+        rows = self._db.execute("SELECT id FROM identities WHERE page = ?", (key,))
         return [rid for (rid,) in rows]
 
     def save_identities(self, identities: Iterable[Identity]) -> None:
+        page_key = _page_key()
         with self.transaction():
             self._db.executemany(
-                "INSERT INTO identities (id, path, content_hash, first_seen, gone_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET path = excluded.path,"
+                "INSERT INTO identities (id, path, content_hash, first_seen, gone_at, page)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET path = excluded.path,"
                 " content_hash = excluded.content_hash, gone_at = excluded.gone_at",
-                ((i.id, i.path, i.content_hash, _iso(i.first_seen), _iso(i.gone_at))
-                 for i in identities),
+                ((i.id, i.path, i.content_hash, _iso(i.first_seen), _iso(i.gone_at),
+                  page_key(i.id)) for i in identities),
             )
 
     # -- publications and events ---------------------------------------------------------
@@ -515,6 +528,13 @@ class SQLiteStore:
                 ((o.path, o.input_key, o.content_hash) for o in written),
             )
             self._db.executemany("DELETE FROM outputs WHERE path = ?", ((p,) for p in removed))
+
+
+def _page_key() -> Callable[[str], str]:
+    # Imported when used: the identity module imports this one.
+    from feeds.intake.identity import page_key
+
+    return page_key
 
 
 def _in_chunks(db: sqlite3.Connection, query: str, values: list[str]) -> list[Any]:

@@ -164,3 +164,45 @@ def test_feeds_check_and_build_after_the_holder_is_deleted(site: Path, feeds_cli
     assert out.returncode == 0 and "0 refused" in out.stdout, out.stdout
     assert _live(s)["b.md"].id == "urn:x:same"
     assert "<title>Claimant</title>" in s.text("feed.atom")
+
+
+# -- 3. a page name, percent-encoded or not, is one release's ---------------------------------
+
+ARABIC = "\u0627"  # ا, whose minted page name is %d8%a7
+
+
+def _each_release_has_its_own_page(s: Review, titles: dict[str, str]) -> dict[str, str]:
+    """The page of each release by path: one each, showing that release."""
+    live = _live(s)
+    assert set(live) == set(titles)
+    pages = {path: row.page for path, row in live.items()}
+    assert len(set(pages.values())) == len(pages), pages
+    for path, page in pages.items():
+        assert f"<h1>{titles[path]}</h1>" in s.text(page), (path, page)
+    return pages
+
+
+@pytest.mark.parametrize("first", [f"{ARABIC}.md", "%d8%a7.md", "both"])
+def test_an_arabic_name_and_its_percent_encoding_get_two_pages(s: Review, first: str) -> None:
+    titles = {f"{ARABIC}.md": "Arabic", "%d8%a7.md": "Percent"}
+    for path in titles if first == "both" else [first]:
+        s.write(path, _rel(titles[path], 1))
+    _pass(s, T0, *titles)
+    for path in titles:  # the other one, a day later (its id has another date)
+        s.write(path, _rel(titles[path], 1))
+    _pass(s, T0 + timedelta(days=1), *titles)
+    pages = _each_release_has_its_own_page(s, titles)
+    if first != "both":  # the page first published keeps its URL
+        assert pages[first] == "releases/%d8%a7.html"
+        assert sorted(pages.values()) == ["releases/%d8%a7-2.html", "releases/%d8%a7.html"]
+
+
+def test_a_front_matter_id_in_the_sites_own_form_cannot_take_a_page_by_its_case(
+        s: Review) -> None:
+    s.write("r1.md", _rel("Release 1", 1))
+    _pass(s, T0, "r1.md")
+    assert _live(s)["r1.md"].page == "releases/r1.html"
+    s.write("other.md", _rel("Imported", 2, "tag:news.example.org,2025-01-01:R1"))
+    r = _pass(s, T0 + H, "other.md")
+    assert "whose page it would take" in _refused(r)["other.md"]
+    _each_release_has_its_own_page(s, {"r1.md": "Release 1"})

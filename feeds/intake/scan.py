@@ -393,18 +393,18 @@ def scan(
     resolved_changed: list[Release] = []
     if changed or removed:
         exists = None
-        ids_ending = None
+        ids_with_page = None
         if identities is not None:
             known: Mapping[str, Identity] = identities
         elif len(parsed) + len(removed) < _TARGETED_LIMIT:  # ask for just what resolving needs
             named = [r.id for r in parsed.values() if r.id]
             known = store.identities([*parsed, *removed], named)
             exists = store.identity_exists
-            ids_ending = store.ids_ending
+            ids_with_page = store.ids_with_page
         else:
             known = store.identities()
         resolved = resolve(parsed, known, id_prefix=config.site.id_prefix, now=now,
-                           present=present, exists=exists, ids_ending=ids_ending)
+                           present=present, exists=exists, ids_with_page=ids_with_page)
         if identities is not None:
             identities.update((i.id, i) for i in resolved.changed)
         parsed = resolved.releases
