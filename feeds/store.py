@@ -50,11 +50,14 @@ class Identity:
 
 @dataclass(frozen=True)
 class Output:
-    """A file the writer put in the output folder: what it was made from, and its bytes' hash."""
+    """A file the writer put in the output folder: what it was made from, its bytes' hash,
+    and its size and mtime as the writer left it (None: not known, written by an older feeds)."""
 
     path: str
     input_key: str
     content_hash: str
+    size: int | None = None
+    mtime_ns: int | None = None
 
 
 class StateStore(Protocol):
@@ -83,6 +86,7 @@ class StateStore(Protocol):
         self, listings: Iterable[Listing], removed: Iterable[str] = (), *, complete: bool = False
     ) -> None: ...
     def output_paths(self) -> list[str]: ...
+    def output_stats(self) -> list[tuple[str, int | None, int | None]]: ...
     def fragments(self, keys: Iterable[str]) -> dict[str, bytes]: ...
     def save_fragments(self, fragments: Mapping[str, bytes]) -> None: ...
     def outputs(
@@ -184,6 +188,11 @@ STORE_SCHEMA = [
     """
     ALTER TABLE identities ADD COLUMN page TEXT;
     CREATE INDEX identities_page ON identities (page)
+    """,
+    # version 3: each output file's size and mtime (Output.size, Output.mtime_ns)
+    """
+    ALTER TABLE outputs ADD COLUMN size INTEGER;
+    ALTER TABLE outputs ADD COLUMN mtime_ns INTEGER
     """,
 ]
 FRAGMENTS_LIMIT = 20_000  # more, and the table is emptied (old versions of edited entries)
@@ -493,6 +502,10 @@ class SQLiteStore:
     def output_paths(self) -> list[str]:
         return [path for (path,) in self._db.execute("SELECT path FROM outputs")]
 
+    def output_stats(self) -> list[tuple[str, int | None, int | None]]:
+        """Each file made, with its size and mtime as the writer left it."""
+        return self._db.execute("SELECT path, size, mtime_ns FROM outputs").fetchall()
+
     def fragments(self, keys: Iterable[str]) -> dict[str, bytes]:
         rows = _in_chunks(self._db, "SELECT key, data FROM fragments WHERE key IN ({})",
                           list(keys))
@@ -512,7 +525,7 @@ class SQLiteStore:
         self, paths: Iterable[str] | None = None, prefixes: Iterable[str] = ()
     ) -> dict[str, Output]:
         """Every file made, or those of ``paths`` and those whose path starts with a prefix."""
-        query = "SELECT path, input_key, content_hash FROM outputs"
+        query = "SELECT path, input_key, content_hash, size, mtime_ns FROM outputs"
         if paths is None:
             return {row[0]: Output(*row) for row in self._db.execute(query)}
         rows = _in_chunks(self._db, query + " WHERE path IN ({})", list(paths))
@@ -524,8 +537,9 @@ class SQLiteStore:
     def save_outputs(self, written: Iterable[Output], removed: Iterable[str]) -> None:
         with self.transaction():
             self._db.executemany(
-                "INSERT OR REPLACE INTO outputs (path, input_key, content_hash) VALUES (?, ?, ?)",
-                ((o.path, o.input_key, o.content_hash) for o in written),
+                "INSERT OR REPLACE INTO outputs (path, input_key, content_hash, size, mtime_ns)"
+                " VALUES (?, ?, ?, ?, ?)",
+                ((o.path, o.input_key, o.content_hash, o.size, o.mtime_ns) for o in written),
             )
             self._db.executemany("DELETE FROM outputs WHERE path = ?", ((p,) for p in removed))
 

@@ -4,6 +4,7 @@ replaced by someone else that the next build leaves as it is."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from feeds.catalogue import Listing
 from feeds.config import load_config
 from feeds.store import SQLiteStore
-from tests.test_incremental import T0, _release
+from tests.test_incremental import T0, _release, _tree
 from tests.test_incremental_review import Review
 
 H = timedelta(hours=1)
@@ -206,3 +207,106 @@ def test_a_front_matter_id_in_the_sites_own_form_cannot_take_a_page_by_its_case(
     r = _pass(s, T0 + H, "other.md")
     assert "whose page it would take" in _refused(r)["other.md"]
     _each_release_has_its_own_page(s, {"r1.md": "Release 1"})
+
+
+# -- 4. an output file replaced by someone else is made again ------------------------------
+
+
+@pytest.fixture(params=["build", "daemon"])
+def built(site: Path, request: pytest.FixtureRequest) -> Review:
+    s = Review(site)
+    if request.param == "daemon":  # its full rescans (the timer's): no file named
+        s.daemon()
+    for n in range(6):
+        s.write(f"r{n}.md", _release(f"Release {n}", f"2026-0{1 + n % 5}-1{n}T08:00:00Z",
+                                     ["water"]))
+    (s.content / "sub").mkdir()
+    s.write("sub/deep.md", _release("Deep", "2026-02-02T08:00:00Z", ["water"]))
+    s.build(T0)
+    assert s.build(T0 + H).up_to_date
+    return s
+
+
+@pytest.mark.parametrize("target", ["feed.atom", "releases/r3.html", "releases/sub/deep.html",
+                                    "tags/water.json"])
+@pytest.mark.parametrize("how", ["overwritten", "overwritten, older mtime", "same size",
+                                 "moved over it, older mtime"])
+def test_a_replaced_output_file_is_made_again(built: Review, target: str, how: str) -> None:
+    public = built.root / "public"
+    before = _tree(public)
+    path = public / target
+    stat = path.stat()
+    other = path.read_bytes()[::-1] if how == "same size" else b"<feed>someone else's</feed>\n"
+    if how.startswith("moved"):
+        (public / "elsewhere.tmp").write_bytes(other)
+        os.utime(public / "elsewhere.tmp", ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**9))
+        os.replace(public / "elsewhere.tmp", path)
+    else:
+        with open(path, "r+b") as f:  # in place: the folder's mtime stays as it was
+            f.truncate(0)
+            f.write(other)
+        if "older" in how:
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10**9))
+    r = built.build(T0 + 2 * H)
+    assert not r.up_to_date and target in r.write.written and not r.write.failed
+    assert _tree(public) == before
+    assert built.build(T0 + 3 * H).up_to_date
+
+
+def test_a_touched_output_file_is_not_rewritten(built: Review) -> None:
+    public = built.root / "public"
+    before = _tree(public)
+    path = public / "feed.rss"
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))  # same bytes, another mtime
+    r = built.build(T0 + 2 * H)
+    assert not r.up_to_date and not r.write.written  # looked at, found the same bytes
+    assert path.stat().st_mtime_ns == 1_000_000_000 and _tree(public) == before
+    assert built.build(T0 + 3 * H).up_to_date
+
+
+def test_feeds_build_restores_a_replaced_feed(site: Path, feeds_cli) -> None:  # type: ignore[no-untyped-def]
+    s = Review(site)
+    s.write("a.md", _rel("A", 1))
+    assert feeds_cli("build", cwd=site).returncode == 0
+    feed = site / "public" / "feed.atom"
+    good = feed.read_bytes()
+    out = feeds_cli("build", cwd=site)
+    assert "nothing changed" in out.stdout, out.stdout
+    feed.write_bytes(b"not a feed")
+    out = feeds_cli("build", cwd=site)
+    assert out.returncode == 0 and "wrote 1 files" in out.stdout, out.stdout
+    assert feed.read_bytes() == good
+    assert "nothing changed" in feeds_cli("build", cwd=site).stdout
+
+
+# -- a state written before the store kept holders, page keys and output sizes ------------------
+
+
+def test_a_state_from_before_these_columns(site: Path) -> None:
+    import sqlite3
+
+    s = Review(site)
+    s.write(f"{ARABIC}.md", _rel("Arabic", 1))
+    s.write("a.md", _rel("Holder", 2, "urn:x:same"))
+    s.write("b.md", _rel("Claimant", 3, "urn:x:same"))
+    s.compare(T0, partial=False)
+    db = sqlite3.connect(site / "state" / "feeds.db", isolation_level=None)
+    db.execute("DROP INDEX identities_page")  # as the previous feeds left the state
+    for table, column in [("files", "held_by"), ("identities", "page"),
+                          ("outputs", "size"), ("outputs", "mtime_ns")]:
+        db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    db.execute("DELETE FROM meta WHERE key = 'store_schema'")
+    # its intake's source was another: every file is read again, every output looked at
+    db.execute("UPDATE meta SET value = 'older' WHERE key IN ('intake_cache_key', 'build_key')")
+    db.close()
+    public = site / "public"
+    pages = _each_release_has_its_own_page(s, {f"{ARABIC}.md": "Arabic", "a.md": "Holder"})
+    (public / "feed.atom").write_bytes(b"not a feed")
+    s.write("%d8%a7.md", _rel("Percent", 4))
+    (s.content / "a.md").unlink()
+    s.compare(T0 + timedelta(days=1), partial=None)
+    titles = {f"{ARABIC}.md": "Arabic", "b.md": "Claimant", "%d8%a7.md": "Percent"}
+    after = _each_release_has_its_own_page(s, titles)
+    assert after[f"{ARABIC}.md"] == pages[f"{ARABIC}.md"] == "releases/%d8%a7.html"
+    assert _live(s)["b.md"].id == "urn:x:same" and "Claimant" in s.text("feed.atom")
+    assert s.build(T0 + timedelta(days=1, hours=1)).up_to_date
