@@ -149,6 +149,22 @@ def test_refusal_follows_a_renamed_holder_then_lifts_when_it_goes(s: Review) -> 
     assert not _refused(r) and _live(s)["d.md"].id == "urn:x:same"
 
 
+def test_an_id_its_holder_gave_up_earlier_can_be_claimed(s: Review) -> None:
+    """The claimant comes after the holder took another id: the old id is nobody's."""
+    s.write("a.md", _rel("Holder", 1, "urn:x:same"))
+    _pass(s, T0, "a.md")
+    s.write("a.md", _rel("Holder", 1, "urn:x:other"))
+    _pass(s, T0 + H, "a.md")
+    s.write("b.md", _rel("Claimant", 2, "urn:x:same"))
+    r = _pass(s, T0 + 2 * H, "b.md")
+    assert not _refused(r)
+    assert {p: row.id for p, row in _live(s).items()} == {"a.md": "urn:x:other",
+                                                          "b.md": "urn:x:same"}
+    s.write("a.md", _rel("Holder", 1))  # its front-matter id removed: it keeps its last id
+    r = _pass(s, T0 + 3 * H, "a.md")
+    assert not _refused(r) and _live(s)["a.md"].id == "urn:x:other"
+
+
 def test_feeds_check_and_build_after_the_holder_is_deleted(site: Path, feeds_cli) -> None:  # type: ignore[no-untyped-def]
     s = Review(site)
     s.write("a.md", _rel("Holder", 1, "urn:x:same"))

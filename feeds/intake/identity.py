@@ -216,9 +216,12 @@ def resolve(
         else:
             out[path] = release.with_identity(updated.id, updated.first_seen, DateSource.FIRST_SEEN)
 
+    # Gone: a release whose file disappeared, or whose file was read and carries another id
+    # now (its front-matter id changed): no file has it, another may claim it.
     gone = []
-    for ident in live_by_path.values():
-        if ident.id not in claimed and ident.path not in present_paths:
+    for ident in known.values():
+        if ident.gone_at is None and ident.id not in claimed and (
+                ident.path not in present_paths or ident.path in assigned):
             gone_ident = replace(ident, gone_at=now)
             changed[gone_ident.id] = gone_ident
             gone.append(gone_ident)
