@@ -5,34 +5,19 @@ replaced by someone else that the next build leaves as it is."""
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from feeds.catalogue import Listing
-from feeds.config import load_config
-from feeds.store import SQLiteStore
+from feeds.build import BuildReport
 from tests.test_incremental import T0, _release, _tree
 from tests.test_incremental_review import Review
-
-H = timedelta(hours=1)
-
-
-def _rel(title: str, day: int, rid: str = "") -> str:
-    extra = f"id: '{rid}'\n" if rid else ""
-    return _release(title, f"2026-05-{day:02d}T08:00:00Z", ["water"], extra=extra)
+from tests.test_review_today import H, _live, _rel
 
 
-def _live(s: Review) -> dict[str, Listing]:
-    """Published listings by content path."""
-    config = load_config(s.root / "config.toml")
-    with SQLiteStore(config.state_path) as store:
-        return {row.path: row for row in store.listings().values() if not row.retracted}
-
-
-def _refused(report: object) -> dict[str, str]:
-    return {path: d.message for path, d in report.scan.refused.items()}  # type: ignore[attr-defined]
+def _refused(report: BuildReport) -> dict[str, str]:
+    return {path: d.message for path, d in report.scan.refused.items()}
 
 
 @pytest.fixture(params=["build", "daemon"])
@@ -45,10 +30,9 @@ def s(site: Path, request: pytest.FixtureRequest) -> Review:
     return review
 
 
-def _pass(s: Review, now: object, *names: str) -> object:
+def _pass(s: Review, now: datetime, *names: str) -> BuildReport:
     """One pass after ``names`` changed: a daemon is told which; a build scans everything."""
-    return s.compare(now, partial=None,  # type: ignore[arg-type]
-                     only=set(names) if s.memory is not None else None)
+    return s.compare(now, partial=None, only=set(names) if s.memory is not None else None)
 
 
 # -- 2. a holder renamed in the scan in which another file claims its id -----------------
