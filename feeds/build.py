@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import NamedTuple
@@ -37,7 +37,7 @@ from feeds.render.site import (
     templates_key,
 )
 from feeds.store import CachedFile, Identity, Output, StateStore
-from feeds.writer import WriteReport, write_outputs
+from feeds.writer import WriteReport, first_replaced, write_outputs
 
 log = logging.getLogger("feeds.build")
 
@@ -137,10 +137,12 @@ def build(
     held = _held(store)
     lifted = [h for h in held.values() if h.until <= now]
     if result.read == 0 and result.removed == 0 and not lifted and clean and not force:
-        report.up_to_date = True
-        report.held = sorted(held.values(), key=lambda h: (h.until, h.id))
-        report.seconds = time.perf_counter() - start
-        return report
+        if only is not None or not _outputs_replaced(config, store, memory):
+            report.up_to_date = True
+            report.held = sorted(held.values(), key=lambda h: (h.until, h.id))
+            report.seconds = time.perf_counter() - start
+            return report
+        clean = False  # someone replaced a file the writer made: look at everything
     store.set_meta(_BUILD_KEY, "")  # under way
 
     mark = time.perf_counter()
@@ -251,6 +253,21 @@ def _outputs_missing(config: Config, store: StateStore) -> bool:
         except OSError:
             return True
     return False
+
+
+def _outputs_replaced(config: Config, store: StateStore, memory: BuildMemory | None) -> bool:
+    """Whether a file the writer made was replaced (or deleted) by someone else since: a stat
+    of each, compared with the size and mtime the writer left it with. Run when nothing else
+    changed (before a pass is found up to date), not before every pass."""
+    if memory is not None and memory.manifest is not None:
+        made: Iterable[tuple[str, int | None, int | None]] = (
+            (o.path, o.size, o.mtime_ns) for o in memory.manifest.values())
+    else:
+        made = store.output_stats()
+    replaced = first_replaced(config.output_dir, made)
+    if replaced is not None:
+        log.info("%s is not the file this writer left: looking at every output", replaced)
+    return replaced is not None
 
 
 def _note_output_dirs(config: Config, store: StateStore, write: WriteReport) -> None:

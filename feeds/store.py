@@ -32,6 +32,9 @@ class CachedFile(NamedTuple):
     mtime_ns: int
     content_hash: str
     error: str | None  # the refusal, when the file could not become a release
+    # For a refusal of a front-matter id another file holds: that file. The refusal lasts
+    # only as long as it holds the id, so this one is read again when that one changes.
+    held_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,14 @@ class Identity:
 
 @dataclass(frozen=True)
 class Output:
-    """A file the writer put in the output folder: what it was made from, and its bytes' hash."""
+    """A file the writer put in the output folder: what it was made from, its bytes' hash,
+    and its size and mtime as the writer left it (None: not known, written by an older feeds)."""
 
     path: str
     input_key: str
     content_hash: str
+    size: int | None = None
+    mtime_ns: int | None = None
 
 
 class StateStore(Protocol):
@@ -68,7 +74,7 @@ class StateStore(Protocol):
         self, paths: Iterable[str] | None = None, ids: Iterable[str] = ()
     ) -> dict[str, Identity]: ...
     def identity_exists(self, release_id: str) -> bool: ...
-    def ids_ending(self, suffix: str) -> list[str]: ...
+    def ids_with_page(self, key: str) -> list[str]: ...
     def save_identities(self, identities: Iterable[Identity]) -> None: ...
     def publications(self, ids: Iterable[str] | None = None) -> dict[str, Publication]: ...
     def record_plan(
@@ -80,6 +86,7 @@ class StateStore(Protocol):
         self, listings: Iterable[Listing], removed: Iterable[str] = (), *, complete: bool = False
     ) -> None: ...
     def output_paths(self) -> list[str]: ...
+    def output_stats(self) -> list[tuple[str, int | None, int | None]]: ...
     def fragments(self, keys: Iterable[str]) -> dict[str, bytes]: ...
     def save_fragments(self, fragments: Mapping[str, bytes]) -> None: ...
     def outputs(
@@ -176,6 +183,21 @@ CATALOGUE_SCHEMA = [
     # without stepping over the pages of ten thousand cached releases
     """
     CREATE INDEX files_index ON files (path, size, mtime_ns, content_hash, error)
+    """,
+]
+# Columns added to schema 1's tables after it was frozen, migrated as a part too.
+STORE_SCHEMA = [
+    # version 1: a refused file's holder (CachedFile.held_by)
+    "ALTER TABLE files ADD COLUMN held_by TEXT",
+    # version 2: each id's page (identity.page_key), to find the id that has a page
+    """
+    ALTER TABLE identities ADD COLUMN page TEXT;
+    CREATE INDEX identities_page ON identities (page)
+    """,
+    # version 3: each output file's size and mtime (Output.size, Output.mtime_ns)
+    """
+    ALTER TABLE outputs ADD COLUMN size INTEGER;
+    ALTER TABLE outputs ADD COLUMN mtime_ns INTEGER
     """,
 ]
 FRAGMENTS_LIMIT = 20_000  # more, and the table is emptied (old versions of edited entries)
@@ -275,6 +297,14 @@ class SQLiteStore:
                 f"BEGIN IMMEDIATE; {SCHEMA[number]}; PRAGMA user_version={number + 1}; COMMIT;"
             )
         migrate_part(self._db, self.path, "catalogue_schema", CATALOGUE_SCHEMA, "the catalogue")
+        migrate_part(self._db, self.path, "store_schema", STORE_SCHEMA, "the state store")
+        # The ids written before the page column (or since, by an older feeds) get theirs.
+        rows = self._db.execute("SELECT id FROM identities WHERE page IS NULL").fetchall()
+        if rows:
+            page_key = _page_key()
+            with self.transaction():
+                self._db.executemany("UPDATE identities SET page = ? WHERE id = ?",
+                                     ((page_key(rid), rid) for (rid,) in rows))
 
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         return transaction(self._db)
@@ -324,7 +354,8 @@ class SQLiteStore:
         return self.get_meta("files_generation") or "0"
 
     def cached_files(self) -> dict[str, CachedFile]:
-        rows = self._db.execute("SELECT path, size, mtime_ns, content_hash, error FROM files")
+        rows = self._db.execute(
+            "SELECT path, size, mtime_ns, content_hash, error, held_by FROM files")
         make = CachedFile._make
         return {row[0]: make(row) for row in rows.fetchall()}
 
@@ -349,10 +380,10 @@ class SQLiteStore:
     ) -> None:
         with self.transaction():
             self._db.executemany(
-                "INSERT OR REPLACE INTO files (path, size, mtime_ns, content_hash, error, release)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO files (path, size, mtime_ns, content_hash, error, held_by,"
+                " release) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    (f.path, f.size, f.mtime_ns, f.content_hash, f.error,
+                    (f.path, f.size, f.mtime_ns, f.content_hash, f.error, f.held_by,
                      None if r is None else encode_release(r))
                     for f, r in files
                 ),
@@ -384,19 +415,20 @@ class SQLiteStore:
         row = self._db.execute("SELECT 1 FROM identities WHERE id = ?", (release_id,))
         return row.fetchone() is not None
 
-    def ids_ending(self, suffix: str) -> list[str]:
-        rows = self._db.execute("SELECT id FROM identities WHERE substr(id, ?) = ?",
-                                (-len(suffix), suffix))
+    def ids_with_page(self, key: str) -> list[str]:
+        """The ids whose ``page_key`` this is (minted or not: the caller tells)."""
+        rows = self._db.execute("SELECT id FROM identities WHERE page = ?", (key,))
         return [rid for (rid,) in rows]
 
     def save_identities(self, identities: Iterable[Identity]) -> None:
+        page_key = _page_key()
         with self.transaction():
             self._db.executemany(
-                "INSERT INTO identities (id, path, content_hash, first_seen, gone_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET path = excluded.path,"
+                "INSERT INTO identities (id, path, content_hash, first_seen, gone_at, page)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET path = excluded.path,"
                 " content_hash = excluded.content_hash, gone_at = excluded.gone_at",
-                ((i.id, i.path, i.content_hash, _iso(i.first_seen), _iso(i.gone_at))
-                 for i in identities),
+                ((i.id, i.path, i.content_hash, _iso(i.first_seen), _iso(i.gone_at),
+                  page_key(i.id)) for i in identities),
             )
 
     # -- publications and events ---------------------------------------------------------
@@ -475,6 +507,10 @@ class SQLiteStore:
     def output_paths(self) -> list[str]:
         return [path for (path,) in self._db.execute("SELECT path FROM outputs")]
 
+    def output_stats(self) -> list[tuple[str, int | None, int | None]]:
+        """Each file made, with its size and mtime as the writer left it."""
+        return self._db.execute("SELECT path, size, mtime_ns FROM outputs").fetchall()
+
     def fragments(self, keys: Iterable[str]) -> dict[str, bytes]:
         rows = _in_chunks(self._db, "SELECT key, data FROM fragments WHERE key IN ({})",
                           list(keys))
@@ -494,7 +530,7 @@ class SQLiteStore:
         self, paths: Iterable[str] | None = None, prefixes: Iterable[str] = ()
     ) -> dict[str, Output]:
         """Every file made, or those of ``paths`` and those whose path starts with a prefix."""
-        query = "SELECT path, input_key, content_hash FROM outputs"
+        query = "SELECT path, input_key, content_hash, size, mtime_ns FROM outputs"
         if paths is None:
             return {row[0]: Output(*row) for row in self._db.execute(query)}
         rows = _in_chunks(self._db, query + " WHERE path IN ({})", list(paths))
@@ -506,10 +542,18 @@ class SQLiteStore:
     def save_outputs(self, written: Iterable[Output], removed: Iterable[str]) -> None:
         with self.transaction():
             self._db.executemany(
-                "INSERT OR REPLACE INTO outputs (path, input_key, content_hash) VALUES (?, ?, ?)",
-                ((o.path, o.input_key, o.content_hash) for o in written),
+                "INSERT OR REPLACE INTO outputs (path, input_key, content_hash, size, mtime_ns)"
+                " VALUES (?, ?, ?, ?, ?)",
+                ((o.path, o.input_key, o.content_hash, o.size, o.mtime_ns) for o in written),
             )
             self._db.executemany("DELETE FROM outputs WHERE path = ?", ((p,) for p in removed))
+
+
+def _page_key() -> Callable[[str], str]:
+    # Imported when used: the identity module imports this one.
+    from feeds.intake.identity import page_key
+
+    return page_key
 
 
 def _in_chunks(db: sqlite3.Connection, query: str, values: list[str]) -> list[Any]:

@@ -3,7 +3,9 @@
 Each file is written to a temporary file beside it and renamed over the old one, so a
 reader or a crash never sees half a feed. A file whose inputs did not change is not
 rendered; a file whose bytes would not change is not rewritten, so its mtime and any
-ETag stay put. Files this writer made earlier and no longer makes are removed.
+ETag stay put. Files this writer made earlier and no longer makes are removed. Each file's
+size and mtime are kept with it: a file whose size or mtime differs is not the one this
+writer left (someone replaced it), and is made again.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from feeds.errors import OutputError
@@ -53,11 +55,30 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_bytes(path: Path, data: bytes) -> os.stat_result | None:
+    """The file's stat when it holds these bytes already."""
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        st = path.stat()
+        return st if st.st_size == len(data) and path.read_bytes() == data else None
+    except OSError:
+        return None
+
+
+def _as_left(path: str, size: int | None, mtime_ns: int | None) -> bool:
+    """Whether the file has the size and mtime this writer left it with (a stat, no read)."""
+    try:
+        st = os.stat(path)
     except OSError:
         return False
+    return st.st_size == size and st.st_mtime_ns == mtime_ns
+
+
+def first_replaced(out_dir: Path, made: Iterable[tuple[str, int | None, int | None]]) -> str | None:
+    """The first of these files (path, size, mtime_ns) that is not as this writer left it:
+    gone, or replaced by someone else."""
+    base = str(out_dir) + os.sep
+    return next((path for path, size, mtime_ns in made if not _as_left(base + path, size, mtime_ns)),
+                None)
 
 
 # (path, new manifest row or None, written?, failure reason or None)
@@ -75,16 +96,20 @@ def _render_and_write(index: int) -> _Outcome:
     except Exception as e:  # one bad file must not stop the others
         return f.path, None, False, f"cannot render: {type(e).__name__}: {e}"
     digest = hashlib.sha256(data).hexdigest()
-    row = Output(f.path, f.key, digest)
-    if known is not None and known.content_hash == digest and target.is_file():
-        return f.path, row, False, None
-    if known is None and _same_bytes(target, data):  # e.g. a state store made anew
-        return f.path, row, False, None
+    if known is not None and known.content_hash == digest and _as_left(
+            str(target), known.size, known.mtime_ns):
+        return f.path, replace(known, input_key=f.key), False, None
+    # A state store made anew, or the same bytes but not the file this writer left: look.
+    if known is None or known.content_hash == digest:
+        st = _same_bytes(target, data)
+        if st is not None:
+            return f.path, Output(f.path, f.key, digest, st.st_size, st.st_mtime_ns), False, None
     try:
         atomic_write(target, data, durable=f.path.endswith(_DURABLE))
+        st = target.stat()
     except OSError as e:
         return f.path, None, False, f"cannot write {target}: {e.strerror}"
-    return f.path, row, True, None
+    return f.path, Output(f.path, f.key, digest, st.st_size, st.st_mtime_ns), True, None
 
 
 def _render_chunk(indices: range) -> tuple[list[_Outcome], dict[str, str]]:
@@ -100,8 +125,9 @@ def write_outputs(
 ) -> WriteReport:
     """Render what changed and write it. ``prepare`` runs once on the files to render
     (before any worker starts), to fill caches the workers then share; ``left_out`` says
-    which releases a renderer had to leave out, and why. ``verify`` looks for each file whose
-    inputs did not change (someone may have deleted it); without it the manifest is trusted.
+    which releases a renderer had to leave out, and why. ``verify`` stats each file whose
+    inputs did not change (someone may have deleted or replaced it); without it the manifest
+    is trusted.
     ``owns``: ``files`` are only those of a part of the site (a scope), and only files made
     earlier that it owns are removed when no longer made."""
     global _jobs, _out_dir, _left_out
@@ -119,7 +145,7 @@ def write_outputs(
         produced.add(f.path)
         known = manifest.get(f.path)
         if known is not None and known.input_key == f.key and (
-                not verify or os.path.isfile(base + f.path)):
+                not verify or _as_left(base + f.path, known.size, known.mtime_ns)):
             report.unchanged += 1
         else:
             todo.append((f, known))

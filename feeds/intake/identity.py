@@ -46,12 +46,24 @@ def page_name(release_id: str) -> str:
     return release_id.split(":", 2)[2] if release_id.count(":") >= 2 else release_id
 
 
+def page_slug(release_id: str) -> str:
+    """A minted id's page, as its file and URL name it (``releases/<slug>.html``)."""
+    return slugify(page_name(release_id))
+
+
+@lru_cache(maxsize=65536)
+def page_key(release_id: str) -> str:
+    """What no two minted ids may share: their page, compared as URLs and case-insensitive
+    file systems compare it (a percent escape's case does not make another page)."""
+    return page_slug(release_id).lower()
+
+
 def mint_id(
     id_prefix: str, path: str, first_seen: datetime, taken: Container[str],
-    name_taken: Callable[[str], bool] = lambda name: False,
+    name_taken: Callable[[str], bool] = lambda key: False,
 ) -> str:
     """A new id; not in ``taken``, and (ids minted on other days differ in their date) with
-    a page name no other minted id has (``name_taken``)."""
+    a page no other minted id has (``name_taken``, asked of the new id's ``page_key``)."""
     # A full "tag:authority,date:" prefix is used as it is; a bare authority gets the day.
     base = id_prefix if id_prefix.startswith("tag:") else f"tag:{id_prefix},{first_seen.date()}:"
     name_at = path.rfind("/") + 1
@@ -60,40 +72,34 @@ def mint_id(
     candidate = base + slugify(stem)
     n = 2
     unique = candidate
-    while unique in taken or name_taken(page_name(unique)):
+    while unique in taken or name_taken(page_key(unique)):
         unique = f"{candidate}-{n}"
         n += 1
     return unique
 
 
 class _Taken:
-    """The ids in use: those known here, else asked of the store; and the page names of the
+    """The ids in use: those known here, else asked of the store; and the pages of the
     minted ones (from the ids known here, or, when only some are, asked of the store)."""
 
     def __init__(
         self, ids: set[str], exists: Callable[[str], bool] | None, id_prefix: str,
-        ids_ending: Callable[[str], Iterable[str]] | None,
+        ids_with_page: Callable[[str], Iterable[str]] | None,
     ) -> None:
         self._ids = ids
         self._exists = exists
         self._prefix = id_prefix
-        self._ids_ending = ids_ending
-        self._names: set[str] | None = None
-        self._asked = 0
+        self._ids_with_page = ids_with_page
+        self._pages: set[str] | None = None
 
-    def name_taken(self, name: str) -> bool:
-        if self._ids_ending is not None:
-            suffix = ":" + name
-            near = {*self._ids_ending(suffix), *(i for i in self._ids if i.endswith(suffix))}
-            return any(is_minted(i, self._prefix) and page_name(i) == name for i in near)
-        if self._names is None and self._asked < 16:  # a few new files: look, don't index
-            self._asked += 1
-            suffix = ":" + name
-            return any(i.endswith(suffix) and is_minted(i, self._prefix) and page_name(i) == name
-                       for i in self._ids)
-        if self._names is None:
-            self._names = {page_name(i) for i in self._ids if is_minted(i, self._prefix)}
-        return name in self._names
+    def name_taken(self, key: str) -> bool:
+        """Whether a minted id has this ``page_key``."""
+        if self._ids_with_page is not None:
+            near = {*self._ids_with_page(key), *self._ids}
+            return any(is_minted(i, self._prefix) and page_key(i) == key for i in near)
+        if self._pages is None:
+            self._pages = {page_key(i) for i in self._ids if is_minted(i, self._prefix)}
+        return key in self._pages
 
     def __contains__(self, rid: object) -> bool:
         if rid in self._ids:
@@ -102,8 +108,8 @@ class _Taken:
 
     def add(self, rid: str) -> None:
         self._ids.add(rid)
-        if self._names is not None and is_minted(rid, self._prefix):
-            self._names.add(page_name(rid))
+        if self._pages is not None and is_minted(rid, self._prefix):
+            self._pages.add(page_key(rid))
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,8 @@ class Resolved:
     changed: list[Identity]  # identities to write back
     gone: list[Identity]  # releases whose file disappeared in this scan
     conflicts: dict[str, str] = field(default_factory=dict)  # path -> why it has no id
+    # path -> the path whose release has the id it claims (a conflict that lasts only as long)
+    held_by: dict[str, str] = field(default_factory=dict)
 
 
 def resolve(
@@ -122,42 +130,60 @@ def resolve(
     now: datetime,
     present: set[str] | None = None,
     exists: Callable[[str], bool] | None = None,
-    ids_ending: Callable[[str], Iterable[str]] | None = None,
+    ids_with_page: Callable[[str], Iterable[str]] | None = None,
 ) -> Resolved:
     """Give every release its identity. ``present`` also counts paths whose file exists but
     could not be read this time: their release is not gone. ``known`` is every identity; or,
-    with ``exists`` (is this id taken?) and ``ids_ending`` (which ids end so?), those of the
-    paths read or gone in this scan and of the ids their front matter names."""
+    with ``exists`` (is this id taken?) and ``ids_with_page`` (which ids have this
+    ``page_key``?), those of the paths read or gone in this scan and of the ids their front
+    matter names."""
     present_paths = set(releases) | (present or set())
     live_by_path = {i.path: i for i in known.values() if i.gone_at is None}
     gone_by_path = {i.path: i for i in known.values() if i.gone_at is not None}
-    taken = _Taken(set(known), exists, id_prefix, ids_ending)
+    taken = _Taken(set(known), exists, id_prefix, ids_with_page)
     assigned: dict[str, Identity] = {}
     changed: dict[str, Identity] = {}
-    claimed: set[str] = set()
+    claimed: dict[str, str] = {}  # id -> the path that has it in this scan
     unmatched: list[str] = []
 
-    conflicts: dict[str, str] = {}
-    named: dict[str, str] = {}  # front-matter id -> the path that claims it first
+    # Renames first: a new path with the bytes of a release whose file disappeared is that
+    # release, and keeps its id whatever another file's front matter claims in this scan.
+    vanished = {
+        i.content_hash: i
+        for p, i in sorted(live_by_path.items())
+        if p not in present_paths
+    }
     for path in sorted(releases):
+        release = releases[path]
+        renamed = vanished.get(release.content_hash)
+        if path not in live_by_path and renamed is not None and release.id in ("", renamed.id):
+            del vanished[release.content_hash]
+            assigned[path] = renamed
+            claimed[renamed.id] = path
+
+    conflicts: dict[str, str] = {}
+    held_by: dict[str, str] = {}
+    for path in sorted(releases):
+        if path in assigned:
+            continue
         release = releases[path]
         if release.id:
             owner = known.get(release.id)
-            holder = owner.path if owner is not None and owner.gone_at is None else None
-            if holder is not None and holder != path and holder in present_paths and (
-                    holder not in releases or releases[holder].id in ("", release.id)):
+            holder = claimed.get(release.id)
+            if holder is None and owner is not None and owner.gone_at is None and (
+                    owner.path != path and owner.path in present_paths) and (
+                    owner.path not in releases or releases[owner.path].id in ("", release.id)):
+                holder = owner.path
+            if holder is not None:
                 conflicts[path] = _taken_by(release.id, holder)
-                continue
-            if release.id in named:
-                conflicts[path] = _taken_by(release.id, named[release.id])
+                held_by[path] = holder
                 continue
             if (owner is None and is_minted(release.id, id_prefix)
-                    and taken.name_taken(page_name(release.id))):
+                    and taken.name_taken(page_key(release.id))):
                 conflicts[path] = (
                     f"its front-matter id {release.id!r} is in this site's own form and ends "
                     "like another release's id, whose page it would take; give it another id")
                 continue
-            named[release.id] = path
             ident = owner or Identity(release.id, path, release.content_hash, now)
             taken.add(release.id)
         elif path in live_by_path:
@@ -166,25 +192,18 @@ def resolve(
             unmatched.append(path)
             continue
         assigned[path] = ident
-        claimed.add(ident.id)
+        claimed[ident.id] = path
 
-    vanished = {
-        i.content_hash: i
-        for p, i in sorted(live_by_path.items())
-        if p not in present_paths and i.id not in claimed
-    }
     for path in unmatched:
         release = releases[path]
-        if release.content_hash in vanished:  # renamed: the same bytes under a new name
-            ident = vanished.pop(release.content_hash)
-        elif path in gone_by_path and gone_by_path[path].id not in claimed:
+        if path in gone_by_path and gone_by_path[path].id not in claimed:
             ident = gone_by_path[path]  # the file came back
         else:
             rid = mint_id(id_prefix, path, now, taken, taken.name_taken)
             taken.add(rid)
             ident = Identity(rid, path, release.content_hash, now)
         assigned[path] = ident
-        claimed.add(ident.id)
+        claimed[ident.id] = path
 
     out: dict[str, Release] = {}
     for path, ident in assigned.items():
@@ -197,13 +216,16 @@ def resolve(
         else:
             out[path] = release.with_identity(updated.id, updated.first_seen, DateSource.FIRST_SEEN)
 
+    # Gone: a release whose file disappeared, or whose file was read and carries another id
+    # now (its front-matter id changed): no file has it, another may claim it.
     gone = []
-    for ident in live_by_path.values():
-        if ident.id not in claimed and ident.path not in present_paths:
+    for ident in known.values():
+        if ident.gone_at is None and ident.id not in claimed and (
+                ident.path not in present_paths or ident.path in assigned):
             gone_ident = replace(ident, gone_at=now)
             changed[gone_ident.id] = gone_ident
             gone.append(gone_ident)
-    return Resolved(out, list(changed.values()), gone, conflicts)
+    return Resolved(out, list(changed.values()), gone, conflicts, held_by)
 
 
 def _taken_by(release_id: str, holder: str) -> str:

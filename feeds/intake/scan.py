@@ -331,6 +331,22 @@ def scan(
                 errors[path] = c.error
             else:
                 unchanged_good.append(path)
+    # A refusal of an id another file holds depends on that file, not on the refused one's
+    # bytes: when the holder changed or went in this scan, the refused file is read again,
+    # and resolved with it.
+    touched = {f.path for f in changed}.union(removed)
+    again = sorted(p for p in errors if cached[p].held_by in touched) if touched else []
+    if again and only is not None:  # not looked at yet
+        for path, seen in _look_at(config, again).items():
+            if seen is None:
+                removed.append(path)
+                present.discard(path)
+            else:
+                found[path] = seen
+    for path in again:
+        del errors[path]
+        if path in found:
+            changed.append(found[path])
     result = ScanResult(releases={}, files=len(present))
     result.removed = len(removed)
     # The last good version of each changed file: to tell a touch from an edit, and to keep
@@ -377,18 +393,18 @@ def scan(
     resolved_changed: list[Release] = []
     if changed or removed:
         exists = None
-        ids_ending = None
+        ids_with_page = None
         if identities is not None:
             known: Mapping[str, Identity] = identities
         elif len(parsed) + len(removed) < _TARGETED_LIMIT:  # ask for just what resolving needs
             named = [r.id for r in parsed.values() if r.id]
             known = store.identities([*parsed, *removed], named)
             exists = store.identity_exists
-            ids_ending = store.ids_ending
+            ids_with_page = store.ids_with_page
         else:
             known = store.identities()
         resolved = resolve(parsed, known, id_prefix=config.site.id_prefix, now=now,
-                           present=present, exists=exists, ids_ending=ids_ending)
+                           present=present, exists=exists, ids_with_page=ids_with_page)
         if identities is not None:
             identities.update((i.id, i) for i in resolved.changed)
         parsed = resolved.releases
@@ -397,8 +413,9 @@ def scan(
             diag = Diagnostic(path, reason, None, "error")
             result.refused[path] = diag
             result.problems.append(diag)
-            writes = [(cf._replace(error=reason), previous.get(path)) if cf.path == path
-                      else (cf, rel) for cf, rel in writes]
+            held_by = resolved.held_by.get(path)
+            writes = [(cf._replace(error=reason, held_by=held_by), previous.get(path))
+                      if cf.path == path else (cf, rel) for cf, rel in writes]
             if path in previous and previous[path].id != "":
                 parsed[path] = previous[path]
                 result.problems.append(Diagnostic(

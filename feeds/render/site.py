@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, selec
 
 from feeds.catalogue import Listing
 from feeds.config import Config
-from feeds.intake.identity import is_minted, page_name, slugify
+from feeds.intake.identity import is_minted, page_slug, slugify
 from feeds.model import Release
 from feeds.pools import RENDER_IN_WORKERS
 from feeds.render.feeds import (
@@ -64,7 +64,7 @@ def _slug(release_id: str, path: str, id_prefix: str) -> str:
     ``mint_id``); for an id a release brought with it, its last part and a digest of the
     whole id (so it can take no other release's page)."""
     if is_minted(release_id, id_prefix):
-        return slugify(page_name(release_id))
+        return page_slug(release_id)
     if release_id:
         last = slugify(release_id.rsplit(":", 1)[-1].replace("/", "-"))[:60]
         digest = hashlib.blake2b(release_id.encode(), digest_size=4).hexdigest()
