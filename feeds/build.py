@@ -37,7 +37,7 @@ from feeds.render.site import (
     templates_key,
 )
 from feeds.store import CachedFile, Identity, Output, StateStore
-from feeds.writer import WriteReport, first_replaced, write_outputs
+from feeds.writer import WriteReport, first_replaced, fs_path, write_outputs
 
 log = logging.getLogger("feeds.build")
 
@@ -248,7 +248,7 @@ def _outputs_missing(config: Config, store: StateStore) -> bool:
     root = str(config.output_dir)
     for folder, mtime_ns in json.loads(text).items():
         try:
-            if os.stat(os.path.join(root, folder)).st_mtime_ns != mtime_ns:
+            if os.stat(os.path.join(root, fs_path(folder))).st_mtime_ns != mtime_ns:
                 return True
         except OSError:
             return True
@@ -281,7 +281,7 @@ def _note_output_dirs(config: Config, store: StateStore, write: WriteReport) -> 
     stamps = {}
     for folder in sorted(folders):
         try:
-            stamps[folder] = os.stat(os.path.join(root, folder)).st_mtime_ns
+            stamps[folder] = os.stat(os.path.join(root, fs_path(folder))).st_mtime_ns
         except OSError:
             continue  # emptied and removed by someone: not ours to watch any more
     store.set_meta(_OUTPUT_DIRS, json.dumps(stamps, sort_keys=True))

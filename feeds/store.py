@@ -199,6 +199,11 @@ STORE_SCHEMA = [
     ALTER TABLE outputs ADD COLUMN size INTEGER;
     ALTER TABLE outputs ADD COLUMN mtime_ns INTEGER
     """,
+    # version 4: the intake cache's covering index (catalogue version 3) with held_by too
+    """
+    DROP INDEX IF EXISTS files_index;
+    CREATE INDEX files_index_2 ON files (path, size, mtime_ns, content_hash, error, held_by)
+    """,
 ]
 FRAGMENTS_LIMIT = 20_000  # more, and the table is emptied (old versions of edited entries)
 

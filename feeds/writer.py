@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import unquote
 
 from feeds.errors import OutputError
 from feeds.pools import RENDER_IN_WORKERS, forked_pool
@@ -55,6 +56,13 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
+def fs_path(url_path: str) -> str:
+    """Where a file whose URL path (relative to the site) this is lies in the output folder:
+    the path decoded, as a web server decodes a request ("releases/%d8%a7.html" is the file
+    "releases/ا.html"). Paths are kept in their URL form everywhere else."""
+    return unquote(url_path)
+
+
 def _same_bytes(path: Path, data: bytes) -> os.stat_result | None:
     """The file's stat when it holds these bytes already."""
     try:
@@ -77,8 +85,8 @@ def first_replaced(out_dir: Path, made: Iterable[tuple[str, int | None, int | No
     """The first of these files (path, size, mtime_ns) that is not as this writer left it:
     gone, or replaced by someone else."""
     base = str(out_dir) + os.sep
-    return next((path for path, size, mtime_ns in made if not _as_left(base + path, size, mtime_ns)),
-                None)
+    return next((path for path, size, mtime_ns in made
+                 if not _as_left(base + fs_path(path), size, mtime_ns)), None)
 
 
 # (path, new manifest row or None, written?, failure reason or None)
@@ -90,7 +98,7 @@ _left_out: Callable[[], Mapping[str, str]] = dict  # releases the renderers had 
 
 def _render_and_write(index: int) -> _Outcome:
     f, known = _jobs[index]
-    target = _out_dir / f.path
+    target = _out_dir / fs_path(f.path)
     try:
         data = f.render()
     except Exception as e:  # one bad file must not stop the others
@@ -109,6 +117,9 @@ def _render_and_write(index: int) -> _Outcome:
         st = target.stat()
     except OSError as e:
         return f.path, None, False, f"cannot write {target}: {e.strerror}"
+    if "%" in f.path and fs_path(f.path) != f.path:  # an older feeds wrote it under its URL
+        with contextlib.suppress(OSError):  # form, where no web server finds it: remove that
+            (_out_dir / f.path).unlink()
     return f.path, Output(f.path, f.key, digest, st.st_size, st.st_mtime_ns), True, None
 
 
@@ -145,7 +156,7 @@ def write_outputs(
         produced.add(f.path)
         known = manifest.get(f.path)
         if known is not None and known.input_key == f.key and (
-                not verify or _as_left(base + f.path, known.size, known.mtime_ns)):
+                not verify or _as_left(base + fs_path(f.path), known.size, known.mtime_ns)):
             report.unchanged += 1
         else:
             todo.append((f, known))
@@ -182,6 +193,6 @@ def write_outputs(
         path for path in manifest if path not in produced and owns(path)}
     for stale in sorted(gone):
         with contextlib.suppress(FileNotFoundError):
-            (out_dir / stale).unlink()
+            (out_dir / fs_path(stale)).unlink()
         report.removed.append(stale)
     return report

@@ -9,6 +9,7 @@ import json
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -55,7 +56,8 @@ class Review(Site):
             return json.loads(store.get_meta("held") or "{}")
 
     def text(self, rel: str) -> str:
-        return (self.root / "public" / rel).read_text(encoding="utf-8")
+        """The output file at this URL path (decoded, as a web server finds it)."""
+        return (self.root / "public" / unquote(rel)).read_text(encoding="utf-8")
 
 
 def _seed(s: Review, n: int = 8) -> None:

@@ -292,6 +292,8 @@ def test_a_state_from_before_these_columns(site: Path) -> None:
     s.compare(T0, partial=False)
     db = sqlite3.connect(site / "state" / "feeds.db", isolation_level=None)
     db.execute("DROP INDEX identities_page")  # as the previous feeds left the state
+    db.execute("DROP INDEX files_index_2")
+    db.execute("CREATE INDEX files_index ON files (path, size, mtime_ns, content_hash, error)")
     for table, column in [("files", "held_by"), ("identities", "page"),
                           ("outputs", "size"), ("outputs", "mtime_ns")]:
         db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -115,3 +116,57 @@ def test_changed_file_gets_a_new_etag_and_bad_paths_are_404(served: tuple[Path, 
     assert httpx.get(base + "/%2e%2e/config.toml").status_code == 404
     health = httpx.get(base + "/healthz")
     assert health.status_code == 200 and health.json()["ok"] is True
+
+
+@contextmanager
+def plain_http_server(root: Path) -> Iterator[str]:
+    """Python's own static file server (http.server) on the output folder: a server this
+    project did not write, decoding request paths as every web server does."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+         "--directory", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    try:
+        while True:
+            try:
+                httpx.get(base + "/", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError("http.server did not start") from None
+                time.sleep(0.05)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_pages_and_feeds_with_arabic_names_are_found_at_their_links(site: Path) -> None:
+    """A release file named in Arabic, with an Arabic tag: the links the feeds carry are
+    percent-encoded, and the files are where a web server looks for those links."""
+    import feedparser
+
+    (site / "content" / "بيان-صحفي.md").write_text(
+        "---\ntitle: بيان صحفي\nlanguage: ar\ntags: [مياه]\ndate: 2026-05-01\n---\n\n"
+        "جنيف – افتتحت المؤسسة مكتبها الجديد يوم الاثنين مع شركائها.\n", encoding="utf-8")
+    old = site / "public" / "releases" / (quote("بيان-صحفي").lower() + ".html")
+    old.parent.mkdir(parents=True)
+    old.write_text("where feeds 0.1 wrote it, under its URL form", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "feeds", "build"], cwd=site, check=True,
+                   capture_output=True, timeout=120)
+    public = site / "public"
+    assert not old.exists() and not list(public.rglob("*%*"))
+    feed = feedparser.parse((public / "feed.atom").read_bytes())
+    link = feed.entries[0].link
+    assert "%D8" in link.upper() and link.isascii()  # an IRI written as a URI
+    page = link.removeprefix("https://news.example.org/")
+    assert (public / "releases" / "بيان-صحفي.html").is_file()  # decoded on disk
+    assert [p.name for p in (public / "tags").glob("*.atom")] == ["مياه.atom"]
+    with serving(site) as ours, plain_http_server(public) as theirs:
+        for base in (ours, theirs):
+            r = httpx.get(f"{base}/{page}")
+            assert r.status_code == 200 and "بيان صحفي" in r.text, base
+            r = httpx.get(f"{base}/tags/{quote('مياه')}.atom")
+            assert r.status_code == 200 and b"<feed" in r.content, base

@@ -51,7 +51,7 @@ from feeds.digest.store import DigestStore, Issue, IssueSummary, SendRecord
 from feeds.digest.subscribers import parse_address
 from feeds.digest.tokens import unsubscribe_secret
 from feeds.locks import PidLock
-from feeds.writer import atomic_write
+from feeds.writer import atomic_write, fs_path
 
 log = logging.getLogger("feeds.digest")
 POOL_THRESHOLD = 50  # DKIM-signed issues at least this large sign in worker processes
@@ -222,7 +222,7 @@ def _create(
 def _publish(config: Config, store: DigestStore, renderer: Renderer, issue: Issue,
              run: DigestRun) -> None:
     """The issue's web page and the archive index (the mail links to both)."""
-    page = config.output_dir / web_path(issue.digest, issue.number)
+    page = config.output_dir / fs_path(web_path(issue.digest, issue.number))
     data = issue.web_html.encode()
     try:
         if not (page.is_file() and page.read_bytes() == data):

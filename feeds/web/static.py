@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -76,7 +75,8 @@ class PublicFiles:
 
     def _resolve(self, url_path: str) -> str | None:
         """The file's path relative to the root, or None for a path outside it."""
-        clean = posixpath.normpath("/" + unquote(url_path)).lstrip("/")
+        # (the ASGI server has decoded the path: "releases/%d8%a7.html" is "releases/ا.html")
+        clean = posixpath.normpath("/" + url_path).lstrip("/")
         if clean.startswith("..") or "\x00" in clean:
             return None
         if clean in ("", "."):
