@@ -33,20 +33,25 @@ def serving(site: Path) -> Iterator[str]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
     try:
-        while True:
-            try:
-                httpx.get(base + "/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise AssertionError("feeds serve did not start") from None
-                time.sleep(0.05)
+        _wait_for(proc, base + "/healthz", "feeds serve")
         yield base
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def _wait_for(proc: subprocess.Popen[bytes], url: str, name: str) -> None:
+    """Until the server started as ``proc`` answers ``url``."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise AssertionError(f"{name} did not start") from None
+            time.sleep(0.05)
 
 
 @pytest.fixture
@@ -127,16 +132,8 @@ def plain_http_server(root: Path) -> Iterator[str]:
         [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
          "--directory", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
     try:
-        while True:
-            try:
-                httpx.get(base + "/", timeout=1)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise AssertionError("http.server did not start") from None
-                time.sleep(0.05)
+        _wait_for(proc, base + "/", "http.server")
         yield base
     finally:
         proc.terminate()
