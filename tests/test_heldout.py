@@ -83,15 +83,11 @@ XFAIL: dict[tuple[str, str], str] = {
         "batch 2 miss, not yet examined",
     ("27_govuk-charity-inquiries-notes.txt", "body_paragraphs"):
         "batch 2 miss, not yet examined",
-    ("28_unhcr-lebanon-comment-ar.txt", "photo_credit"):
-        "batch 2 miss, not yet examined",
     ("28_unhcr-lebanon-comment-ar.txt", "body_paragraphs"):
         "batch 2 miss, not yet examined",
     ("29_unhcr-world-refugee-day-ar.txt", "dateline_city"):
         "batch 2 miss, not yet examined",
     ("29_unhcr-world-refugee-day-ar.txt", "date"):
-        "batch 2 miss, not yet examined",
-    ("29_unhcr-world-refugee-day-ar.txt", "photo_credit"):
         "batch 2 miss, not yet examined",
     ("29_unhcr-world-refugee-day-ar.txt", "body_paragraphs"):
         "batch 2 miss, not yet examined",
@@ -110,8 +106,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("32_savethechildren-farah-credit.txt", "photo_credit"):
         "batch 2 miss, not yet examined",
     ("33_unhcr-cameroon-briefing-credit.txt", "title"):
-        "batch 2 miss, not yet examined",
-    ("33_unhcr-cameroon-briefing-credit.txt", "photo_credit"):
         "batch 2 miss, not yet examined",
     ("33_unhcr-cameroon-briefing-credit.txt", "body_paragraphs"):
         "batch 2 miss, not yet examined",

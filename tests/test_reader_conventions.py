@@ -63,3 +63,18 @@ def test_hand_wrapped_paragraph_stays_whole() -> None:
     assert r.dateline_city == "FOREST HILL MD" and r.date == date(1999, 6, 30)
     assert len(r.paragraphs) == 2
     assert r.paragraphs[1].startswith("Membership is open") and "Candidates are judged" in r.paragraphs[1]
+
+
+def test_copyright_sign_credit_after_a_caption_or_after_the_name() -> None:
+    # UNHCR pages: "<caption>. © UNHCR/Name" under the headline; Arabic pages: "UNHCR/D.Kiobo ©"
+    lead = ("\n\nGENEVA – The agency today appealed for funds to help people displaced by the "
+            "violence in the region, as more families arrive at reception sites every week.\n")
+    r = read_text("Agency seeks funds for displaced families\n\nAmina and her grandchildren at a "
+                  "reception site in Oundouma, Chad.  © UNHCR/Aristophane Ngargoune" + lead,
+                  markdown=False)
+    assert (r.photo_caption, r.photo_credit) == (
+        "Amina and her grandchildren at a reception site in Oundouma, Chad.", "UNHCR/Aristophane Ngargoune")
+    assert r.paragraphs[0].startswith("GENEVA")
+    r = read_text("Agency seeks funds for displaced families\n\nUNHCR/D.Kiobo ©" + lead, markdown=False)
+    assert r.photo_credit == "UNHCR/D.Kiobo"
+    assert len(r.paragraphs) == 1

@@ -399,6 +399,12 @@ _CAPTION = re.compile(
     r"\s*(?::|：|by|©)\s*(?P<credit>[^\n:]{1,80}?)[\s.)\]]*",
 )
 _CREDIT_ONLY = re.compile(r"(?:©|\(c\)|Copyright)\s*(?P<credit>[^\n]{1,80}?)[\s.]*", re.IGNORECASE)
+# A caption ending in its credit: "Amina at a reception site in Chad. © UNHCR/A. Ngargoune";
+# or the credit with the sign after it, as right-to-left pages put it: "UNHCR/D.Kiobo ©".
+_CREDIT_AFTER = re.compile(
+    r"(?P<caption>.{0,400}?[.!?…)\]])[ \t\u00a0]+©[ \t\u00a0]*(?P<credit>[^\n©\d][^\n©]{0,79}?)[\s.]*"
+)
+_CREDIT_BEFORE = re.compile(r"(?P<credit>(?:[^\n©.!?]|\.(?=\S)){2,60}?)[ \t\u00a0]*©")
 
 _END_MARK = re.compile(
     r"#[ \t]*#[ \t]*#(?:[ \t]*#)*|[-–—][ \t]*30[ \t]*[-–—]|[-–—]?[ \t]*(?:ENDS?|FIN|SLUT|ENDE"
@@ -856,6 +862,10 @@ def _caption(text: str) -> tuple[str | None, str] | None:
     m = _CREDIT_ONLY.fullmatch(text)
     if m:
         return None, m.group("credit").strip(" .")
+    m = _CREDIT_AFTER.fullmatch(text) or _CREDIT_BEFORE.fullmatch(text)
+    if m and len(credit := m.group("credit").strip(" .")) and len(credit.split()) <= 6:
+        caption = m.groupdict().get("caption")
+        return (caption.strip() if caption else None), credit
     return None
 
 
