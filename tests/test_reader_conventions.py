@@ -44,3 +44,37 @@ def test_letter_sign_off_ends_the_body() -> None:
     r = read_text(text, markdown=False)
     assert len(r.paragraphs) == 2
     assert r.paragraphs[-1].startswith("We remain committed")
+
+
+def test_hand_wrapped_paragraph_stays_whole() -> None:
+    # apache.org plain text: ~70 columns, wrapped by hand, short lines mid-sentence; blank lines
+    # between paragraphs. A wrapped line splits a paragraph only where it ends a sentence.
+    text = ("THE GROUP INCORPORATES TO BECOME A FOUNDATION\n\n"
+            "FOREST HILL MD – 30 June 1999 – The Group today announced the creation\n"
+            "of the Foundation, to formally shepherd the development of the #1 Web server\n"
+            "worldwide -- and other projects under the umbrella. This effort is\n"
+            "dedicated to open-source software projects. \"This is an important\n"
+            "step,\" said\n"
+            "Roy T. Fielding, chairman of the new foundation and its co-founder.\n\n"
+            "Membership is open to individuals by invitation. Candidates\n"
+            "are judged by their technical contributions and skills, and must\n"
+            "be active collaborators on one or more of the projects of the group.\n")
+    r = read_text(text, markdown=False)
+    assert r.dateline_city == "FOREST HILL MD" and r.date == date(1999, 6, 30)
+    assert len(r.paragraphs) == 2
+    assert r.paragraphs[1].startswith("Membership is open") and "Candidates are judged" in r.paragraphs[1]
+
+
+def test_copyright_sign_credit_after_a_caption_or_after_the_name() -> None:
+    # UNHCR pages: "<caption>. © UNHCR/Name" under the headline; Arabic pages: "UNHCR/D.Kiobo ©"
+    lead = ("\n\nGENEVA – The agency today appealed for funds to help people displaced by the "
+            "violence in the region, as more families arrive at reception sites every week.\n")
+    r = read_text("Agency seeks funds for displaced families\n\nAmina and her grandchildren at a "
+                  "reception site in Oundouma, Chad.  © UNHCR/Aristophane Ngargoune" + lead,
+                  markdown=False)
+    assert (r.photo_caption, r.photo_credit) == (
+        "Amina and her grandchildren at a reception site in Oundouma, Chad.", "UNHCR/Aristophane Ngargoune")
+    assert r.paragraphs[0].startswith("GENEVA")
+    r = read_text("Agency seeks funds for displaced families\n\nUNHCR/D.Kiobo ©" + lead, markdown=False)
+    assert r.photo_credit == "UNHCR/D.Kiobo"
+    assert len(r.paragraphs) == 1

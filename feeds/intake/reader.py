@@ -81,6 +81,8 @@ _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _WS = re.compile(r"\s+")
 _DIGIT = re.compile(r"\d")
 _MARKUP_FIRST = frozenset("#-*_=+>|•·▪◦‣●")
+# A hard-wrapped line that may end a paragraph ends a sentence, a quote or a lead-in.
+_WRAP_BREAK = frozenset(".!?…\"”»’)':;")
 
 OVERLONG_LINE = 1000  # a "line" this long holding several paragraphs glued by runs of spaces
 MAX_PARAGRAPHS = 3000  # more than any release has; past it the rest is one unread block
@@ -107,8 +109,9 @@ def _unwrap(run: list[tuple[int, str, int]]) -> list[_Para]:
     """Lines of running text (no blank line between them) to paragraphs.
 
     Long lines (the reference release) are one paragraph each; lines of about 40-100
-    columns are a hard-wrapped paragraph, broken where the next line's first word would
-    have fitted on the line before (so that line ended a paragraph); short lines (an
+    columns are a hard-wrapped paragraph, broken where a line ends a sentence and the next
+    line's first word would have fitted on it (so that line ended a paragraph: text wrapped
+    by hand or reflowed after an edit leaves short lines inside a sentence); short lines (an
     address, a contact block) stay separate but "soft", to be joined with a line break
     if they end up in the body. ``run`` holds (line number, text, indent) triples.
     """
@@ -126,9 +129,10 @@ def _unwrap(run: list[tuple[int, str, int]]) -> list[_Para]:
         before = lengths[0]
         for lineno, nxt, _ in islice(run, 1, None):
             space = nxt.find(" ")  # the first word's length: up to the first space
-            if before + 1 + (space if space >= 0 else len(nxt)) <= width or (
-                (nxt[0] in _BULLET_FIRST or nxt[0].isdigit()) and _BULLET.match(nxt)
-            ):
+            if (
+                before + 1 + (space if space >= 0 else len(nxt)) <= width
+                and parts[-1][-1] in _WRAP_BREAK
+            ) or ((nxt[0] in _BULLET_FIRST or nxt[0].isdigit()) and _BULLET.match(nxt)):
                 out.append(_Para(" ".join(parts), start))
                 start, parts = lineno, [nxt]
             else:
@@ -395,6 +399,12 @@ _CAPTION = re.compile(
     r"\s*(?::|：|by|©)\s*(?P<credit>[^\n:]{1,80}?)[\s.)\]]*",
 )
 _CREDIT_ONLY = re.compile(r"(?:©|\(c\)|Copyright)\s*(?P<credit>[^\n]{1,80}?)[\s.]*", re.IGNORECASE)
+# A caption ending in its credit: "Amina at a reception site in Chad. © UNHCR/A. Ngargoune";
+# or the credit with the sign after it, as right-to-left pages put it: "UNHCR/D.Kiobo ©".
+_CREDIT_AFTER = re.compile(
+    r"(?P<caption>.{0,400}?[.!?…)\]])[ \t\u00a0]+©[ \t\u00a0]*(?P<credit>[^\n©\d][^\n©]{0,79}?)[\s.]*"
+)
+_CREDIT_BEFORE = re.compile(r"(?P<credit>(?:[^\n©.!?]|\.(?=\S)){2,60}?)[ \t\u00a0]*©")
 
 _END_MARK = re.compile(
     r"#[ \t]*#[ \t]*#(?:[ \t]*#)*|[-–—][ \t]*30[ \t]*[-–—]|[-–—]?[ \t]*(?:ENDS?|FIN|SLUT|ENDE"
@@ -852,6 +862,10 @@ def _caption(text: str) -> tuple[str | None, str] | None:
     m = _CREDIT_ONLY.fullmatch(text)
     if m:
         return None, m.group("credit").strip(" .")
+    m = _CREDIT_AFTER.fullmatch(text) or _CREDIT_BEFORE.fullmatch(text)
+    if m and len(credit := m.group("credit").strip(" .")) and len(credit.split()) <= 6:
+        caption = m.groupdict().get("caption")
+        return (caption.strip() if caption else None), credit
     return None
 
 
