@@ -99,11 +99,9 @@ XFAIL: dict[tuple[str, str], str] = {
         "no dateline and an introduction ending in a colon ('… التعليق التالي:'): taken for a "
         "subtitle, as in 25",
     ("29_unhcr-world-refugee-day-ar.txt", "dateline_city"):
-        "'جنيف، 20 يونيو/ حزيران (…)-': an Arabic dateline with the two Arabic names of the month "
-        "joined by '/', which dates.py does not read, and an agency name in parentheses",
-    ("29_unhcr-world-refugee-day-ar.txt", "date"):
-        "the date is written with both Arabic month names ('يونيو/ حزيران'): dates.py reads one "
-        "name ('20 يونيو 2014') but not the pair, and no date parsing is added outside dates.py",
+        "'جنيف، 20 يونيو/ حزيران (…)-': an Arabic dateline without a year and with an agency name "
+        "in parentheses; the page's 'قصص أخبارية, 20 يونيو/ حزيران 2014' line above is taken "
+        "for the dateline instead",
     ("29_unhcr-world-refugee-day-ar.txt", "body_paragraphs"):
         "the photo caption sits on its own line after the credit line ('UNHCR/D.Kiobo ©'), "
         "without a credit of its own, and is read as the first body block",

@@ -78,3 +78,18 @@ def test_copyright_sign_credit_after_a_caption_or_after_the_name() -> None:
     r = read_text("Agency seeks funds for displaced families\n\nUNHCR/D.Kiobo ©" + lead, markdown=False)
     assert r.photo_credit == "UNHCR/D.Kiobo"
     assert len(r.paragraphs) == 1
+
+
+def test_a_month_named_twice_as_un_arabic_texts_write_it() -> None:
+    # UNICEF/UNHCR Arabic: "نيويورك، 8 كانون الأول/ديسمبر 2024 —", "20 يونيو/ حزيران 2014"
+    lead = ("نيويورك، 8 كانون الأول/ديسمبر 2024 — دعت المنظمة اليوم جميع الأطراف إلى ضمان وصول "
+            "المساعدات الإنسانية إلى الأطفال والعائلات في كل أنحاء البلاد.")
+    r = read_text("المديرة التنفيذية لليونيسف تدعو إلى حماية الأطفال في سوريا\n\n" + lead + "\n\nوقالت المديرة التنفيذية إن الوضع الإنساني متردٍ.\n",
+                  markdown=False, languages=("ar",))
+    assert (r.dateline_city, r.date) == ("نيويورك", date(2024, 12, 8))
+    assert r.paragraphs[0].startswith("نيويورك")
+    from feeds.intake.dates import parse_text_date
+
+    assert parse_text_date("20 يونيو/ حزيران 2014", ("ar",)) == date(2014, 6, 20)
+    assert parse_text_date("20 حزيران/ يونيو 2014", ("ar",)) == date(2014, 6, 20)
+    assert parse_text_date("8 décembre/december 2024") == date(2024, 12, 8)

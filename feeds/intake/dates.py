@@ -61,11 +61,16 @@ _ISO_DATE = re.compile(r"(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})(?![\d
 _NUM_DATE = re.compile(
     r"(?<![\w.])(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})$"
 )
+_WORD = r"[^\W\d_]{3,12}"
+# A month named twice, as Arabic texts of the UN write it: "كانون الأول/ديسمبر" (the
+# Levantine and the Egyptian name), "يونيو/ حزيران". dateparser knows one of the two.
+MONTH_PAIR = rf"{_WORD}(?:{_S}{_WORD})?{_S}*/{_S}*{_WORD}(?:{_S}{_WORD})?"
+_PAIR = re.compile(rf"({_WORD}(?: {_WORD})?) ?/ ?({_WORD}(?: {_WORD})?)")
 # A day and a word and a year, or a word, a day and a year, in any alphabet: a candidate for
 # dateparser ("13 de agosto de 2026", "3 mai 2024", "3. Mai 2024", "5 يونيو 2024").
 _FOREIGN_DATE = re.compile(
-    rf"(?<!\w)(?:\d{{1,2}}\.?{_S}+(?:de{_S}+)?[^\W\d_]{{3,12}}\.?,?{_S}+(?:de{_S}+|del{_S}+)?"
-    rf"\d{{4}}|[^\W\d_]{{3,12}}\.?{_S}+\d{{1,2}},?{_S}+\d{{4}})$"
+    rf"(?<!\w)(?:\d{{1,2}}\.?{_S}+(?:de{_S}+)?(?:{MONTH_PAIR}|{_WORD})\.?,?{_S}+"
+    rf"(?:de{_S}+|del{_S}+)?\d{{4}}|{_WORD}\.?{_S}+\d{{1,2}},?{_S}+\d{{4}})$"
 )
 _LOOK_BACK = 40  # characters before a year that a date can take ("Wednesday, 24th of September")
 
@@ -173,9 +178,21 @@ def find_text_date(s: str, languages: Sequence[str] = ()) -> tuple[date, int, in
     for y0, y1 in years:  # no English or numeric date: one in another language?
         m = _FOREIGN_DATE.search(s, max(0, y0 - _LOOK_BACK), y1)
         if m:
-            value = _dateparser_date(" ".join(m.group(0).split()), langs)
+            value = _foreign_date(" ".join(m.group(0).split()), langs)
             if value is not None:
                 return value, m.start(), y1
+    return None
+
+
+def _foreign_date(text: str, languages: tuple[str, ...]) -> date | None:
+    """dateparser's reading of ``text``; of a month named twice, whichever name it knows."""
+    pair = _PAIR.search(text) if "/" in text else None
+    if pair is None:
+        return _dateparser_date(text, languages)
+    for name in pair.groups():
+        value = _dateparser_date(text[:pair.start()] + name + text[pair.end():], languages)
+        if value is not None:
+            return value
     return None
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from itertools import islice
 
-from feeds.intake.dates import find_text_date, read_embargo
+from feeds.intake.dates import MONTH_PAIR, find_text_date, read_embargo
 from feeds.model import Contact
 
 __all__ = ["TextReading", "read_text"]
@@ -603,7 +603,7 @@ _WEEKDAY = (
 _DL_DATE = (
     rf"(?:(?i:{_WEEKDAY}){_S}+)?(?:(?:le|den|el|am|on|the){_S}+)?"
     rf"(?P<date>[^\W\d_]{{3,10}}\.?{_S}+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)(?:,?{_S}+\d{{4}})?"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?{_S}+(?:de{_S}+)?[^\W\d_]{{3,12}}\.?(?:,?{_S}+(?:de{_S}+"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?{_S}+(?:de{_S}+)?(?:{MONTH_PAIR}|[^\W\d_]{{3,12}})\.?(?:,?{_S}+(?:de{_S}+"
     rf"|del{_S}+)?\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
     rf"(?:,?{_S}*(?:at{_S}+)?\d{{1,2}}[:.]\d{{2}}(?:{_S}*[ap]\.?m\.?)?(?:{_S}*[A-Z]{{2,4}})?)?"
 )
