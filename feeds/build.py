@@ -114,6 +114,22 @@ def build(
 ) -> BuildReport:
     """One pass. ``only``: the content files a watcher saw change (a full scan without it).
     ``memory``: what a long-running caller keeps between passes."""
+    if memory is not None:
+        return _build(config, store, now=now, progress=progress, force=force, memory=memory,
+                      only=only)
+    # A pass in a short-lived process: what the imports made lives as long as the process,
+    # so the garbage collector need not walk it each time the pass's objects trigger it.
+    gc.freeze()
+    try:
+        return _build(config, store, now=now, progress=progress, force=force, only=only)
+    finally:
+        gc.unfreeze()
+
+
+def _build(
+    config: Config, store: StateStore, *, now: datetime, progress: Progress | None = None,
+    force: bool = False, memory: BuildMemory | None = None, only: set[str] | None = None,
+) -> BuildReport:
     start = time.perf_counter()
     now = now.replace(microsecond=0)
     key = _build_key(config)
