@@ -394,13 +394,15 @@ def scan(
     if changed or removed:
         exists = None
         ids_with_page = None
-        if identities is not None:
-            known: Mapping[str, Identity] = identities
-        elif len(parsed) + len(removed) < _TARGETED_LIMIT:  # ask for just what resolving needs
+        if len(parsed) + len(removed) < _TARGETED_LIMIT:  # ask for just what resolving needs
+            # (the store, not a caller's memo: its indexes answer in a millisecond where
+            # resolving against ten thousand identities in memory takes tens)
             named = [r.id for r in parsed.values() if r.id]
-            known = store.identities([*parsed, *removed], named)
+            known: Mapping[str, Identity] = store.identities([*parsed, *removed], named)
             exists = store.identity_exists
             ids_with_page = store.ids_with_page
+        elif identities is not None:
+            known = identities
         else:
             known = store.identities()
         resolved = resolve(parsed, known, id_prefix=config.site.id_prefix, now=now,
