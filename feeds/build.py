@@ -12,9 +12,11 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, insort
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from operator import attrgetter
 from typing import NamedTuple
 
 from jinja2 import Environment
@@ -40,6 +42,7 @@ from feeds.store import CachedFile, Identity, Output, StateStore
 from feeds.writer import WriteReport, first_replaced, fs_path, write_outputs
 
 log = logging.getLogger("feeds.build")
+_SORT_KEY = attrgetter("order", "id")  # the builder's order of catalogue rows (SiteBuilder)
 
 # The settings the outputs were last made with and the intake cache they were made from,
 # cleared while a pass is under way: a pass that finds it different (the last one stopped
@@ -83,6 +86,7 @@ class BuildMemory:
     releases: dict[str, Release] = field(default_factory=dict)  # by path
     identities: dict[str, Identity] | None = None
     listings: dict[str, Listing] | None = None  # the catalogue, by id
+    ordered: list[Listing] | None = None  # the same rows, in the builder's order
     manifest: dict[str, Output] | None = None
     entries: EntryCache | None = None
     files: dict[str, CachedFile] = field(default_factory=dict)  # the intake cache's index
@@ -94,6 +98,7 @@ class BuildMemory:
         self.releases.clear()
         self.files.clear()
         self.identities = self.listings = self.manifest = None
+        self.ordered = None
 
 
 def _build_key(config: Config) -> str:
@@ -222,6 +227,10 @@ def _build(
     report.published = sum(1 for row in listings.values() if not row.retracted)
     report.held = sorted(held.values(), key=lambda h: (h.until, h.id))
     if memory is not None:
+        if partial and memory.ordered is not None and memory.listings is not None:
+            memory.ordered = _reordered(memory.ordered, memory.listings, changed_rows)
+        else:
+            memory.ordered = None  # the builder sorts them
         memory.listings = listings
     report.timings["plan"] = time.perf_counter() - mark
 
@@ -303,6 +312,24 @@ def _note_output_dirs(config: Config, store: StateStore, write: WriteReport) -> 
     store.set_meta(_OUTPUT_DIRS, json.dumps(stamps, sort_keys=True))
 
 
+def _reordered(
+    ordered: list[Listing], old: Mapping[str, Listing], changed: Iterable[Listing]
+) -> list[Listing] | None:
+    """``ordered`` (the rows of ``old`` in the builder's order) with the ``changed`` rows in
+    place of their old versions: a pass after a few changes sorts nothing. None when a row
+    is not where it should be (the builder then sorts them all)."""
+    out = list(ordered)
+    for row in changed:
+        before = old.get(row.id)
+        if before is not None:
+            i = bisect_left(out, before.sort_key, key=_SORT_KEY)
+            if i == len(out) or out[i] != before:
+                return None
+            del out[i]
+        insort(out, row, key=_SORT_KEY)
+    return out
+
+
 def _listings(config: Config, the_plan: Plan) -> dict[str, Listing]:
     rows = {}
     for release in the_plan.visible:
@@ -326,12 +353,15 @@ def _render(
 
     if memory is not None and memory.templates is None:
         memory.templates = template_environment(config)  # compiled once, not every pass
+    ordered = memory.ordered if memory is not None else None
     builder = SiteBuilder(
-        config, listings.values(), load, releases=known,
+        config, ordered if ordered is not None else listings.values(), load, releases=known,
         env=memory.templates if memory is not None else None,
         cache=memory.entries if memory is not None else None, scope=scope, salt=key,
-        fetch=store.fragments,
+        fetch=store.fragments, ordered=ordered is not None,
     )
+    if memory is not None:
+        memory.ordered = builder.rows
     files = builder.outputs()
     if memory is not None:  # the whole manifest, read once
         if memory.manifest is None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from feeds.build import BuildReport, build
+from feeds.build import BuildMemory, BuildReport, build
 from feeds.config import load_config
 from feeds.store import SQLiteStore
 from tests.conftest import write_config
@@ -146,7 +146,6 @@ def test_a_pass_that_stopped_half_way_is_followed_by_a_full_one(inc: Site) -> No
 def test_a_daemon_pass_after_feeds_check_read_the_cache_agrees_with_the_store(inc: Site) -> None:
     """`feeds check` (another process) reads and mints a new file first; the daemon's next
     pass, with its memory of the state, must not mint a second id or miss the release."""
-    from feeds.build import BuildMemory
     from feeds.intake.scan import scan
 
     config = load_config(inc.root / "config.toml")
@@ -205,11 +204,17 @@ def test_deleted_output_files_are_made_again_by_the_next_build(inc: Site) -> Non
     assert inc.build(T0 + timedelta(hours=3)).up_to_date
 
 
+def _ordered_as_the_builder_would(memory: BuildMemory) -> None:
+    """The daemon's catalogue in order, kept between passes, is the catalogue sorted."""
+    if memory.ordered is not None:
+        assert memory.listings is not None
+        assert memory.ordered == sorted(memory.listings.values(), key=lambda r: r.sort_key)
+
+
 def test_daemon_passes_over_the_files_a_watcher_names_give_what_a_full_build_gives(
     inc: Site,
 ) -> None:
     """The daemon keeps its memory between passes and reads only the files named."""
-    from feeds.build import BuildMemory
 
     config = load_config(inc.root / "config.toml")
     memory = BuildMemory()
@@ -222,6 +227,7 @@ def test_daemon_passes_over_the_files_a_watcher_names_give_what_a_full_build_giv
             report = build(config, store, now=now, memory=memory, only=set(names))
         assert (report.partial or report.up_to_date) and not report.write.failed
         assert _tree(inc.root / "public") == inc.full_build_from_the_same_state(now)
+        _ordered_as_the_builder_would(memory)
 
     daemon_pass()  # the first pass: memory filled from the state
     inc.write("new.md", _release("Newest", "2026-05-30T08:00:00Z", ["energy"]))
@@ -266,3 +272,42 @@ def test_a_front_matter_id_in_the_sites_own_form_cannot_take_a_minted_page(inc: 
     assert [p.path for p in report.problems if p.severity == "error"] == ["other.md"]
     assert "<h1>Release 1</h1>" in (inc.root / "public" / "releases" / "r1.html").read_text(
         encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_random_sequences_in_the_daemon_give_what_a_full_build_gives(inc: Site, seed: int) -> None:
+    """The same as above through the daemon's passes: its memory (the catalogue in order, the
+    entries) kept between them, and the files a watcher would name."""
+    import random
+
+
+    config = load_config(inc.root / "config.toml")
+    memory = BuildMemory()
+    rng = random.Random(seed)
+    now = T0
+    with SQLiteStore(config.state_path) as store:
+        build(config, store, now=now, memory=memory)
+    for step in range(20):
+        now += timedelta(minutes=rng.choice([1, 30, 300]))
+        files = sorted(p.name for p in inc.content.glob("*.md"))
+        op = rng.choice(["add", "add", "edit", "backdate", "delete", "rename"])
+        named: set[str] = set()
+        if op == "delete" and len(files) > 3:
+            gone = rng.choice(files)
+            (inc.content / gone).unlink()
+            named = {gone}
+        elif op == "rename" and files:
+            old = rng.choice(files)
+            (inc.content / old).rename(inc.content / f"moved-{step}.md")
+            named = {old, f"moved-{step}.md"}
+        else:
+            name = rng.choice(files) if op in ("edit", "backdate") and files else f"d{step}.md"
+            year = "2025" if op == "backdate" else "2026"
+            day = f"{year}-0{rng.randint(1, 5)}-{rng.randint(10, 28)}T0{rng.randint(0, 9)}:00:00Z"
+            inc.write(name, _release(f"Step {step} {op}", day, rng.sample(["water", "food"], 1)))
+            named = {name}
+        with SQLiteStore(config.state_path) as store:
+            report = build(config, store, now=now, memory=memory, only=named)
+        assert not report.write.failed
+        _ordered_as_the_builder_would(memory)
+        assert _tree(inc.root / "public") == inc.full_build_from_the_same_state(now), (step, op)

@@ -178,6 +178,7 @@ class SiteBuilder:
         releases: dict[str, Release] | None = None, env: Environment | None = None,
         cache: EntryCache | None = None, scope: Scope | None = None, salt: str = "",
         fetch: Callable[[Iterable[str]], dict[str, bytes]] | None = None,
+        ordered: bool = False,
     ) -> None:
         self.config = config
         self.site = config.site
@@ -191,7 +192,8 @@ class SiteBuilder:
             EntryCache(default_author=author))
         self.cache.salt = salt
         self.fetch = fetch  # entry fragments from the state store, by key
-        self.rows = sorted(listings, key=attrgetter("order", "id"))
+        # (``ordered``: the rows come in this order already, kept by a long-running caller)
+        self.rows = list(listings) if ordered else sorted(listings, key=attrgetter("order", "id"))
         self.entries = [row for row in self.rows if not row.retracted]
         self._tag_slugs: dict[str, str] = {}
         self._unloadable: set[str] = set()
