@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from feeds.intake.dates import (
@@ -764,6 +764,7 @@ def test_hostile_shapes_finish_quickly(text: str) -> None:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=3000), st.booleans())
+@example(" \x85·", False)  # a lone indented bullet kept its indent (found by hypothesis)
 def test_read_text_never_raises(text: str, markdown: bool) -> None:
     r = read_text(text, markdown=markdown)
     assert isinstance(r, TextReading)

@@ -161,9 +161,7 @@ def _one_line_block(lineno: int, text: str, indent: int) -> _Para:
         else "table" if first == "|"
         else ""
     )
-    if kind == "list" and indent >= 2:
-        return _Para(" " * indent + text, lineno, kind=kind)
-    return _Para(text, lineno, kind=kind)
+    return _Para(text, lineno, kind=kind)  # (alone in its block, an item's indent means nothing)
 
 
 def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
