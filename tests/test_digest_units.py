@@ -33,7 +33,9 @@ NOW = datetime(2026, 11, 2, 8, tzinfo=UTC)
 local_parts = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._+-]{0,20}[A-Za-z0-9]\Z")
 domains = st.from_regex(r"\A[a-z][a-z0-9-]{0,10}[a-z0-9]\.(org|com|ch|example)\Z")
 addresses = st.builds(lambda local, domain: f"{local}@{domain}", local_parts, domains).filter(
-    lambda a: ".." not in a)
+    # (a label with "--" in its third and fourth places is reserved for IDNs, RFC 5891 4.2.3.1,
+    # and refused, rightly, by email-validator: hypothesis found "00@a0--0.org")
+    lambda a: ".." not in a and a.rpartition("@")[2][2:4] != "--")
 
 
 def _config(tmp: Path, **digest: object) -> Config:
