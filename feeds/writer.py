@@ -191,8 +191,12 @@ def write_outputs(
         _jobs, _out_dir, _left_out = [], Path(), dict
     gone = set(manifest) - produced if owns is None else {
         path for path in manifest if path not in produced and owns(path)}
+    # A path whose URL form changed but whose file did not ("15%" became "15%25"): the file
+    # is the one just written, not to be removed.
+    kept = {fs_path(p) for p in produced} if any("%" in p for p in gone) else set()
     for stale in sorted(gone):
-        with contextlib.suppress(FileNotFoundError):
-            (out_dir / fs_path(stale)).unlink()
+        if fs_path(stale) not in kept:
+            with contextlib.suppress(FileNotFoundError):
+                (out_dir / fs_path(stale)).unlink()
         report.removed.append(stale)
     return report

@@ -4,6 +4,7 @@ replaced by someone else that the next build leaves as it is."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -312,3 +313,24 @@ def test_a_state_from_before_these_columns(site: Path) -> None:
     assert after[f"{ARABIC}.md"] == pages[f"{ARABIC}.md"] == "releases/%d8%a7.html"
     assert _live(s)["b.md"].id == "urn:x:same" and "Claimant" in s.text("feed.atom")
     assert s.build(T0 + timedelta(days=1, hours=1)).up_to_date
+
+
+# -- a page whose URL form changed while its file did not ------------------------------------
+
+
+def test_a_page_whose_link_gained_an_escape_is_not_removed_with_its_old_link(tmp_path: Path) -> None:
+    """A site made before bare "%" signs were escaped published "releases/x-15%.html"; now
+    the same page's link is "releases/x-15%25.html", the same file on disk. The writer
+    writes it, and must not remove it as the old link's file."""
+    from feeds.render.site import OutputFile
+    from feeds.store import Output
+    from feeds.writer import write_outputs
+
+    out = tmp_path / "public"
+    (out / "releases").mkdir(parents=True)
+    (out / "releases" / "x-15%.html").write_bytes(b"old")
+    old = Output("releases/x-15%.html", "k0", hashlib.sha256(b"old").hexdigest())
+    report = write_outputs(out, [OutputFile("releases/x-15%25.html", "k1", lambda: b"new")],
+                           {old.path: old})
+    assert report.removed == ["releases/x-15%.html"]
+    assert (out / "releases" / "x-15%.html").read_bytes() == b"new"

@@ -167,3 +167,25 @@ def test_pages_and_feeds_with_arabic_names_are_found_at_their_links(site: Path) 
             assert r.status_code == 200 and "بيان صحفي" in r.text, base
             r = httpx.get(f"{base}/tags/{quote('مياه')}.atom")
             assert r.status_code == 200 and b"<feed" in r.content, base
+
+
+def test_a_name_with_a_percent_sign_gets_a_link_that_works(site: Path) -> None:
+    """"sales-up-15%.md" and the tag "100% renewable": a bare "%" in a URL starts an escape,
+    so the links carry "%25", and a web server finds the files at them."""
+    import feedparser
+
+    (site / "content" / "sales-up-15%.md").write_text(
+        "---\ntitle: Sales up 15%\ntags: [100% renewable]\ndate: 2026-05-01\n---\n\n"
+        "Geneva – Sales of the cooperative rose by 15% this year, its board said.\n",
+        encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "feeds", "build"], cwd=site, check=True,
+                   capture_output=True, timeout=120)
+    public = site / "public"
+    link = feedparser.parse((public / "feed.atom").read_bytes()).entries[0].link
+    assert link.endswith("releases/sales-up-15%25.html"), link
+    assert (public / "releases" / "sales-up-15%.html").is_file()
+    assert (public / "tags" / "100%-renewable.atom").is_file()
+    with plain_http_server(public) as base:
+        r = httpx.get(f"{base}/{link.removeprefix('https://news.example.org/')}")
+        assert r.status_code == 200 and "Sales up 15%" in r.text
+        assert httpx.get(f"{base}/tags/100%25-renewable.atom").status_code == 200

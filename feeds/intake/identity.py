@@ -21,6 +21,7 @@ from feeds.store import Identity
 
 _NOT_SLUG = re.compile(r"[^a-z0-9/\-._~%]+")
 _DASHES = re.compile(r"-{2,}")
+_BARE_PERCENT = re.compile(r"%(?![0-9a-fA-F]{2})")  # "15%" in a name: not an escape
 
 
 @lru_cache(maxsize=65536)
@@ -28,7 +29,9 @@ def slugify(text: str) -> str:
     """A stable, URL-safe slug: ASCII where it can, percent-encoded where it cannot."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     if ascii_text.strip(" -_./") and len(ascii_text) * 2 >= len(text):
-        slug = _NOT_SLUG.sub("-", ascii_text.lower())
+        # ("sales-up-15%" -> "sales-up-15%25": a URL's "%" starts an escape; slugs made
+        # before are percent-encoded already, so a second pass changes nothing)
+        slug = _BARE_PERCENT.sub("%25", _NOT_SLUG.sub("-", ascii_text.lower()))
     else:  # Arabic, Chinese...: keep the letters, percent-encoded
         slug = quote(text.lower().replace(" ", "-"), safe="/-._~")
     return _DASHES.sub("-", slug).strip("-./") or "release"
