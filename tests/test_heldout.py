@@ -19,9 +19,6 @@ RELEASES = {Path(r["file"]).name: r for r in EXPECTED["releases"]}
 
 # (file, field) -> why the miss is left alone. strict: a fix that makes one pass shows up.
 XFAIL: dict[tuple[str, str], str] = {
-    ("01_noticias-piza-person-of-year.txt", "contacts"):
-        "the only contact is an address at the end of a closing sentence ('For media inquiries, "
-        "interviews, or high-resolution event photos, please contact x@y.com.'), no label line",
     ("05_newsdirect-ncma-applegate.txt", "body_paragraphs"):
         "an image line and a headless boilerplate written 'NCMA – www… – has grown as a "
         "professional society' (no 'is a … organisation') are read as body",

@@ -93,3 +93,21 @@ def test_a_month_named_twice_as_un_arabic_texts_write_it() -> None:
     assert parse_text_date("20 يونيو/ حزيران 2014", ("ar",)) == date(2014, 6, 20)
     assert parse_text_date("20 حزيران/ يونيو 2014", ("ar",)) == date(2014, 6, 20)
     assert parse_text_date("8 décembre/december 2024") == date(2024, 12, 8)
+
+
+def test_a_long_lead_in_to_please_contact_an_address() -> None:
+    # Noticias Newswire: the only contact, after the About sections, is a sentence
+    text = ("Award for the attorney\n\nMiami – The organisation named the attorney its person of "
+            "the year at a ceremony attended by journalists from twelve countries.\n\n"
+            "About the Organisation: a non-profit body dedicated to promoting journalism.\n\n"
+            "For media inquiries, interviews, or high-resolution event photos, please contact "
+            "press@example.org.\n")
+    r = read_text(text, markdown=False)
+    assert [(c.name, c.email) for c in r.contacts] == [(None, "press@example.org")]
+    assert len(r.paragraphs) == 1
+    # the same lead-in in the body without an address or a number stays body text
+    body = ("Flood service opens\n\nGeneva – For the families who lost contact with relatives "
+            "during the floods of last spring, the new service opens on Monday in twelve towns.\n\n"
+            "Staff at every office will help them search the registers.\n")
+    r = read_text(body, markdown=False)
+    assert len(r.paragraphs) == 2 and not r.contacts

@@ -552,6 +552,8 @@ _ROUTE_CONTACT = _union(("contact_glued", "contact_colon", "contact_heading"))
 _ROUTE_AFTER = _union(("contact_after",))
 # A paragraph starting "For …" is a contact label only if one of these is near its start.
 _FOR_WORDS = _words("for para pour för für fur per voor")
+_CONTACT_FOR_LONG = re.compile(
+    _BRANCHES["contact_for"].replace("{0,60}?", "{0,140}?"), re.IGNORECASE)
 _WORD_STRIP = ":：,.;*_\t\u00a0"
 _FOR_CUES = ("contact", "kontakt", "inquir", "enquir", "wenden", "ngase", "níquese", "niquese")
 _CAPTION_KEYS = (
@@ -919,6 +921,11 @@ def _back_kind(p: _Para) -> str | None:
     elif word.startswith("contact"):
         rx = _ROUTE_CONTACT
     found = _back_matter_kind(text, kind, rx) if rx is not None else None
+    if (found is None and rx is not None and word in _FOR_WORDS and size <= 300
+            and _CONTACT_FOR_LONG.match(text) and ("@" in text or _phones(text))):
+        # "For media inquiries, interviews, or high-resolution event photos, please contact
+        # x@y.org.": a longer lead-in, taken when an address or a number follows
+        found = "contact_for"
     if found is None and size <= 120 and text[-1] in ":：":
         found = _back_matter_kind(text, kind, _ROUTE_AFTER)
     if found is not None:
@@ -1798,6 +1805,11 @@ class _Reader:
         if kind in ("contact_org", "contact_org2"):
             kind = "contact_colon" if m and m.group("contact_colon") else "contact_after"
         if m is None or kind is None or not kind.startswith("contact"):
+            long = _CONTACT_FOR_LONG.match(text)
+            if long is not None and ("@" in text or _phones(text)):  # see _back_kind
+                self.contacts.start_section(None)
+                self.contacts.add_line(text[long.end():].strip(), p.line, inline=inline_first)
+                return
             self.contacts.add_line(text, p.line, inline=False)
             return
         rest, org = _label_rest(text, m, kind)
