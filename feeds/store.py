@@ -204,6 +204,9 @@ STORE_SCHEMA = [
     DROP INDEX IF EXISTS files_index;
     CREATE INDEX files_index_2 ON files (path, size, mtime_ns, content_hash, error, held_by)
     """,
+    # version 5: pages with a "%" are named anew since a bare "%" is escaped (slugify): their
+    # keys are made again below, with those of the ids written before the page column
+    "UPDATE identities SET page = NULL WHERE page LIKE '%\\%%' ESCAPE '\\'",
 ]
 FRAGMENTS_LIMIT = 20_000  # more, and the table is emptied (old versions of edited entries)
 
