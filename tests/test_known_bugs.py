@@ -334,3 +334,23 @@ def test_a_page_whose_link_gained_an_escape_is_not_removed_with_its_old_link(tmp
                            {old.path: old})
     assert report.removed == ["releases/x-15%.html"]
     assert (out / "releases" / "x-15%.html").read_bytes() == b"new"
+
+
+def test_page_keys_written_before_bare_percent_signs_were_escaped_are_made_again(
+        tmp_path: Path) -> None:
+    """An id minted from "x-15%.md" had the page key "x-15%"; its page is "x-15%25" now, and a
+    new "x-15%" file minted on another day must see that page taken."""
+    import sqlite3
+
+    from feeds.store import Identity, SQLiteStore
+
+    rid = "tag:news.example.org,2026-01-01:x-15%"
+    with SQLiteStore(tmp_path / "feeds.db") as store:
+        store.save_identities([Identity(rid, "x-15%.md", "h", T0)])
+        assert store.ids_with_page("x-15%25") == [rid]
+    db = sqlite3.connect(tmp_path / "feeds.db", isolation_level=None)
+    db.execute("UPDATE identities SET page = 'x-15%'")  # as the previous feeds stored it
+    db.execute("UPDATE meta SET value = '4' WHERE key = 'store_schema'")
+    db.close()
+    with SQLiteStore(tmp_path / "feeds.db") as store:
+        assert store.ids_with_page("x-15%25") == [rid]
