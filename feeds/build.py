@@ -16,12 +16,11 @@ from bisect import bisect_left, insort
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from operator import attrgetter
 from typing import NamedTuple
 
 from jinja2 import Environment
 
-from feeds.catalogue import Listing, entry_listing, tombstone_listing
+from feeds.catalogue import ORDER, Listing, entry_listing, tombstone_listing
 from feeds.config import Config
 from feeds.intake.scan import Progress, ScanResult, cache_key, scan
 from feeds.model import Diagnostic, Release
@@ -42,7 +41,6 @@ from feeds.store import CachedFile, Identity, Output, StateStore
 from feeds.writer import WriteReport, first_replaced, fs_path, write_outputs
 
 log = logging.getLogger("feeds.build")
-_SORT_KEY = attrgetter("order", "id")  # the builder's order of catalogue rows (SiteBuilder)
 
 # The settings the outputs were last made with and the intake cache they were made from,
 # cleared while a pass is under way: a pass that finds it different (the last one stopped
@@ -322,11 +320,11 @@ def _reordered(
     for row in changed:
         before = old.get(row.id)
         if before is not None:
-            i = bisect_left(out, before.sort_key, key=_SORT_KEY)
+            i = bisect_left(out, before.sort_key, key=ORDER)
             if i == len(out) or out[i] != before:
                 return None
             del out[i]
-        insort(out, row, key=_SORT_KEY)
+        insort(out, row, key=ORDER)
     return out
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from operator import attrgetter
 from typing import NamedTuple
 
 import msgspec
@@ -56,6 +57,9 @@ class Listing(NamedTuple):
         tags = tuple(row[7].split(TAG_SEPARATOR)) if row[7] else ()
         return cls(row[0], row[1], row[2], row[3], row[4], row[5], row[6], tags, row[8],
                    bool(row[9]))
+
+
+ORDER = attrgetter("order", "id")  # the order of catalogue rows: newest first, then id
 
 
 def _digest(text: str) -> str:

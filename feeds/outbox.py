@@ -77,7 +77,6 @@ def wants(endpoint: Endpoint, event: Event, release: Release | None) -> bool:
     return not endpoint.languages or language_matches(release.language, endpoint.languages)
 
 
-
 def fan_out(
     events: Iterable[Event], releases: Mapping[str, Release], urls: Mapping[str, str],
     config: Config,

@@ -98,7 +98,8 @@ _left_out: Callable[[], Mapping[str, str]] = dict  # releases the renderers had 
 
 def _render_and_write(index: int) -> _Outcome:
     f, known = _jobs[index]
-    target = _out_dir / fs_path(f.path)
+    on_disk = fs_path(f.path)
+    target = _out_dir / on_disk
     try:
         data = f.render()
     except Exception as e:  # one bad file must not stop the others
@@ -117,8 +118,8 @@ def _render_and_write(index: int) -> _Outcome:
         st = target.stat()
     except OSError as e:
         return f.path, None, False, f"cannot write {target}: {e.strerror}"
-    if "%" in f.path and fs_path(f.path) != f.path:  # an older feeds wrote it under its URL
-        with contextlib.suppress(OSError):  # form, where no web server finds it: remove that
+    if on_disk != f.path:  # an older feeds wrote it under its URL form, where no web
+        with contextlib.suppress(OSError):  # server finds it: remove that
             (_out_dir / f.path).unlink()
     return f.path, Output(f.path, f.key, digest, st.st_size, st.st_mtime_ns), True, None
 

@@ -80,8 +80,6 @@ def test_holder_renamed_message_and_still_refused(site: Path) -> None:
     assert live["c.md"].id == "urn:x:same" and "b.md" not in live
 
 
-
-
 def test_both_files_edited_in_one_scan(site: Path) -> None:
     s = Site(site)
     s.write("h.md", _rel("Holder", 1, "urn:x:h"))

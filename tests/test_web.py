@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,33 +25,33 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(site: Path) -> Iterator[str]:
-    """`feeds serve` on a free port as a real process; its base URL once it answers."""
+def _server(args: list[str], cwd: Path | None, ready: str, name: str) -> Iterator[str]:
+    """A server started as a real process on a free port (``{port}`` in ``args``); its base
+    URL once it answers ``ready``."""
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "feeds", "serve", "--port", str(port)], cwd=site,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    proc = subprocess.Popen([a.format(port=port) for a in args], cwd=cwd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
     try:
-        _wait_for(proc, base + "/healthz", "feeds serve")
+        while True:
+            try:
+                httpx.get(base + ready, timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise AssertionError(f"{name} did not start") from None
+                time.sleep(0.05)
         yield base
     finally:
         proc.terminate()
         proc.wait(10)
 
 
-def _wait_for(proc: subprocess.Popen[bytes], url: str, name: str) -> None:
-    """Until the server started as ``proc`` answers ``url``."""
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.TransportError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise AssertionError(f"{name} did not start") from None
-            time.sleep(0.05)
+def serving(site: Path) -> AbstractContextManager[str]:
+    """`feeds serve` on a free port as a real process; its base URL once it answers."""
+    return _server([sys.executable, "-m", "feeds", "serve", "--port", "{port}"], site,
+                   "/healthz", "feeds serve")
 
 
 @pytest.fixture
@@ -123,21 +123,11 @@ def test_changed_file_gets_a_new_etag_and_bad_paths_are_404(served: tuple[Path, 
     assert health.status_code == 200 and health.json()["ok"] is True
 
 
-@contextmanager
-def plain_http_server(root: Path) -> Iterator[str]:
+def plain_http_server(root: Path) -> AbstractContextManager[str]:
     """Python's own static file server (http.server) on the output folder: a server this
     project did not write, decoding request paths as every web server does."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-         "--directory", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(proc, base + "/", "http.server")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    return _server([sys.executable, "-m", "http.server", "{port}", "--bind", "127.0.0.1",
+                    "--directory", str(root)], None, "/", "http.server")
 
 
 def test_pages_and_feeds_with_arabic_names_are_found_at_their_links(site: Path) -> None:

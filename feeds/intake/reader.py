@@ -424,6 +424,16 @@ _QUALIFIER = (
 # The back matter of a release: one pattern per kind of paragraph. ``_BACK_MATTER`` joins
 # them all (the group that matched says what a paragraph is); ``_ROUTES`` joins only those a
 # paragraph's first word can start, so running text is turned away after one dict lookup.
+def _contact_for(lead_in: int) -> str:
+    """"For … contact", with at most ``lead_in`` characters between the two words."""
+    return (
+        r"(?:for|para|pour|f[öo]r|f[üu]r|per|voor)\s(?:(?!visit|www\.|http)[^:\n])"
+        rf"{{0,{lead_in}}}?\b(?:contact\w*|kontakt\w*|wenden\s+sie\s+sich\s+an"
+        r"|p[óo]ngase\s+en\s+contacto\s+con|comun[íi]quese\s+con)\b[ \t]*"
+        r"(?:with|con|avec|med|mit)?[ \t]*:?"
+    )
+
+
 _BRANCHES: dict[str, str] = {
     # "View source version on …", "The post … appeared first on …", wire trailers
     "trailer": r"view\s+(?:the\s+)?(?:source\s+version|original\s+(?:release|content|version"
@@ -434,9 +444,7 @@ _BRANCHES: dict[str, str] = {
     "junk": r"company\s+website|visit\s+our\s+(?:website|blog)|email\s+us\s+here"
     r"|follow\s+us\s+on\b|logo\s*$",
     # "For more information please contact …", "Pour plus d'informations, veuillez contacter"
-    "contact_for": r"(?:for|para|pour|f[öo]r|f[üu]r|per|voor)\s(?:(?!visit|www\.|http)[^:\n]){0,60}?"
-    r"\b(?:contact\w*|kontakt\w*|wenden\s+sie\s+sich\s+an|p[óo]ngase\s+en\s+contacto\s+con"
-    r"|comun[íi]quese\s+con)\b[ \t]*(?:with|con|avec|med|mit)?[ \t]*:?",
+    "contact_for": _contact_for(60),
     # "Media contact:", "CONTACTO:", "Contact Hiber:"
     "contact_colon": rf"{_QUALIFIER}?{_CONTACT_WORD}(?P<contact_org>[ \t][^:\n]{{1,60}}?)?"
     r"[ \t]*[:：]",
@@ -552,8 +560,7 @@ _ROUTE_CONTACT = _union(("contact_glued", "contact_colon", "contact_heading"))
 _ROUTE_AFTER = _union(("contact_after",))
 # A paragraph starting "For …" is a contact label only if one of these is near its start.
 _FOR_WORDS = _words("for para pour för für fur per voor")
-_CONTACT_FOR_LONG = re.compile(
-    _BRANCHES["contact_for"].replace("{0,60}?", "{0,140}?"), re.IGNORECASE)
+_CONTACT_FOR_LONG = re.compile(_contact_for(140), re.IGNORECASE)  # when an address follows
 _WORD_STRIP = ":：,.;*_\t\u00a0"
 _FOR_CUES = ("contact", "kontakt", "inquir", "enquir", "wenden", "ngase", "níquese", "niquese")
 _CAPTION_KEYS = (

@@ -13,13 +13,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache, partial
-from operator import attrgetter
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 
-from feeds.catalogue import Listing
+from feeds.catalogue import ORDER, Listing
 from feeds.config import Config
 from feeds.intake.identity import is_minted, page_slug, slugify
 from feeds.model import Release
@@ -193,7 +192,7 @@ class SiteBuilder:
         self.cache.salt = salt
         self.fetch = fetch  # entry fragments from the state store, by key
         # (``ordered``: the rows come in this order already, kept by a long-running caller)
-        self.rows = list(listings) if ordered else sorted(listings, key=attrgetter("order", "id"))
+        self.rows = list(listings) if ordered else sorted(listings, key=ORDER)
         self.entries = [row for row in self.rows if not row.retracted]
         self._tag_slugs: dict[str, str] = {}
         self._unloadable: set[str] = set()
