@@ -116,7 +116,9 @@ def test_embargo_two_seconds_ahead(running: Daemon) -> None:
     wait_for(lambda: "Embargoed release" in titles(site), timeout=15, what="the lift")
     seen_at = datetime.now(UTC)
     assert seen_at >= lift
-    assert (seen_at - lift).total_seconds() < 2.0  # "within 1 s" on a quiet machine
+    # "within 1 s" on a quiet machine; the rescan timer is 5 min, so a few seconds'
+    # margin for a loaded one still proves the embargo job lifted it
+    assert (seen_at - lift).total_seconds() < 5.0
 
 
 def test_killed_daemon_picks_up_what_was_added_while_down(daemon_site: Path) -> None:

@@ -49,8 +49,10 @@ def test_the_loop_wakes_for_new_deliveries_and_at_the_stored_retry_time(site: Pa
 
         woken = asyncio.run(scenario())
         first, second = rx.received()
-        assert first.at - woken < 0.5  # the wake is prompt
-        assert 0.95 <= second.at - first.at < 2.0  # and so is the retry, at its stored time
+        # Without the wake the loop would look again after IDLE_POLL (60 s): a few
+        # seconds' margin keeps the test meaningful on a loaded machine.
+        assert first.at - woken < 5.0  # the wake is prompt
+        assert 0.95 <= second.at - first.at < 5.0  # and so is the retry, at its stored time
         assert first.headers["webhook-id"] == second.headers["webhook-id"]
         assert outbox(config)[0]["status"] == "done"
     finally:
