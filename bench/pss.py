@@ -56,11 +56,15 @@ class PeakPss:
         return self.peak_kb / 1024
 
 
-def run_measured(args: list[str]) -> tuple[str, float]:
-    """Run a command; its stdout and the peak PSS of its process tree in MB."""
+def run_measured(args: list[str], *, sample: bool = True) -> tuple[str, float]:
+    """Run a command; its stdout and the peak PSS of its process tree in MB (0 unsampled).
+
+    Sampling is not free: reading a process's smaps_rollup walks its page tables under its
+    memory lock, which stalls its page faults. A run whose time is reported is not sampled
+    (``sample=False``); memory comes from a run of its own."""
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    sampler = PeakPss(proc)
+    sampler = PeakPss(proc) if sample else None
     stdout, stderr = proc.communicate()
     if proc.returncode != 0:
         raise subprocess.CalledProcessError(proc.returncode, args, stdout, stderr)
-    return stdout, sampler.peak_mb
+    return stdout, sampler.peak_mb if sampler else 0.0

