@@ -80,9 +80,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("25_oxfam-forbes-2015-notes.txt", "contacts"):
         "a 'Mobile:' line under the person's 'Tel:' line is read as a second, nameless contact "
         "instead of the same person's second number",
-    ("25_oxfam-forbes-2015-notes.txt", "body_paragraphs"):
-        "no dateline and a lead that ends in a colon ('… Campaigns said:'): the lead-in is taken "
-        "for a subtitle and the body starts at the first quote",
     ("26_oxfam-forbes-2019-notes.txt", "title"):
         "by design: a release without a headline gets a title from its file name; the label says "
         "the text has none",
@@ -92,9 +89,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("27_govuk-charity-inquiries-notes.txt", "body_paragraphs"):
         "GOV.UK page furniture (one-line summary, 'This news article was withdrawn on', 'No "
         "longer current…', 'PR 68/14') is read as body",
-    ("28_unhcr-lebanon-comment-ar.txt", "body_paragraphs"):
-        "no dateline and an introduction ending in a colon ('… التعليق التالي:'): taken for a "
-        "subtitle, as in 25",
     ("29_unhcr-world-refugee-day-ar.txt", "dateline_city"):
         "'جنيف، 20 يونيو/ حزيران (…)-': an Arabic dateline without a year and with an agency name "
         "in parentheses; the page's 'قصص أخبارية, 20 يونيو/ حزيران 2014' line above is taken "

@@ -111,3 +111,22 @@ def test_a_long_lead_in_to_please_contact_an_address() -> None:
             "Staff at every office will help them search the registers.\n")
     r = read_text(body, markdown=False)
     assert len(r.paragraphs) == 2 and not r.contacts
+
+
+def test_a_statement_lead_ending_in_a_colon_is_the_lead() -> None:
+    # Oxfam / UNHCR reactions: no dateline; "In response to …, <name> said:" then the quote.
+    # A sentence that introduces a quote is the lead; a short "Highlights:" stays a deck.
+    text = ("Forbes list exposes inequality: Oxfam reaction\n\n"
+            "In response to the Forbes Rich List published today, which reveals a record number of "
+            "billionaires in the world, Oxfam's Head of Policy said:\n\n"
+            "\u201cThis is yet more evidence that the very few at the top are coining it in.\n\n"
+            "\u201cEconomic growth does not inevitably trickle down to help those at the bottom.\u201d\n")
+    r = read_text(text, markdown=False)
+    assert r.title == "Forbes list exposes inequality: Oxfam reaction"
+    assert len(r.paragraphs) == 3
+    assert r.paragraphs[0].startswith("In response to")
+    deck = ("New water network for three towns\n\nHighlights:\n\n"
+            "The agency today opened a water network that serves three towns and forty thousand people "
+            "in the north of the region.\n\nWork began two years ago with local engineering firms.\n")
+    r = read_text(deck, markdown=False)
+    assert r.paragraphs[0].startswith("The agency today")

@@ -880,12 +880,17 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip()[-1:] in _TERMINAL
 
 
+LEAD_IN_COLON = 120  # characters: a longer paragraph ending in ':' is a lead-in, not a deck
+
+
 def _subtitle_like(p: _Para) -> bool:
     if p.kind in ("list", "heading", "quote", "table"):
         return True
     text = p.text
-    if text.endswith(":"):
-        return True
+    if text.endswith((":", "：")):
+        # "Highlights:" introduces a list: a deck. A whole sentence that introduces a quote
+        # ("In response to …, Oxfam's head of policy said:") is the lead of a statement.
+        return len(text) <= LEAD_IN_COLON
     if len(text) > 2 and text[0] in "*_" and text.rstrip(".")[-1:] in "*_":
         return True  # an emphasised deck line
     return len(text) < 300 and not _ends_sentence(text)
