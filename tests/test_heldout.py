@@ -142,23 +142,8 @@ XFAIL: dict[tuple[str, str], str] = {
     ('36_querypie-iso42001-ja.txt', 'contacts'):
         '\'- QueryPie AI 合同会社 広報担当\' / \'- Email：<EmailLink email="pr@querypie.com" />\': a desk label and an address held in a JSX attribute under a Japanese contact heading are not read as a contact',
     ('37_autoscout24-neuwagen-toml-de.txt', 'body_paragraphs'):
-        "same refusal (empty 'image' string in the TOML front matter)",
-    ('37_autoscout24-neuwagen-toml-de.txt', 'contacts'):
-        "same refusal (empty 'image' string in the TOML front matter)",
-    ('37_autoscout24-neuwagen-toml-de.txt', 'date'):
-        "same refusal (empty 'image' string in the TOML front matter)",
-    ('37_autoscout24-neuwagen-toml-de.txt', 'dateline_city'):
-        "same refusal (empty 'image' string in the TOML front matter)",
-    ('37_autoscout24-neuwagen-toml-de.txt', 'embargo'):
-        "same refusal (empty 'image' string in the TOML front matter)",
-    ('37_autoscout24-neuwagen-toml-de.txt', 'end_mark'):
-        "same refusal (empty 'image' string in the TOML front matter)",
-    ('37_autoscout24-neuwagen-toml-de.txt', 'language'):
-        "same refusal (empty 'image' string in the TOML front matter)",
-    ('37_autoscout24-neuwagen-toml-de.txt', 'photo_credit'):
-        "same refusal (empty 'image' string in the TOML front matter)",
-    ('37_autoscout24-neuwagen-toml-de.txt', 'title'):
-        'the file is refused (\'front matter \'image\' must be a URL or a mapping\'): the Hugo TOML front matter has image = "" (an empty string), so no field is read',
+        "ambiguous: the closing Markdown screenshot ('![](…png)', no caption) is kept as a body block; the "
+        "label leaves images out of the count (14 instead of 13)",
     ('38_asf-apache-way-caps-wrapped.txt', 'body_paragraphs'):
         "hard-wrapped ' - ' list items and the lines that continue them are split into separate paragraphs (47 instead of 30)",
     ('38_asf-apache-way-caps-wrapped.txt', 'dateline_city'):

