@@ -130,3 +130,33 @@ def test_a_statement_lead_ending_in_a_colon_is_the_lead() -> None:
             "in the north of the region.\n\nWork began two years ago with local engineering firms.\n")
     r = read_text(deck, markdown=False)
     assert r.paragraphs[0].startswith("The agency today")
+
+
+def test_swiss_federal_contact_and_publisher_blocks() -> None:
+    # admin.ch, in Italian: "Indirizzo cui rivolgere domande" (German "Adresse für Rückfragen",
+    # French "Adresse pour l'envoi de questions"), then "Pubblicato da" and the publisher's links
+    text = ("Il Consiglio federale si riunirà nel Cantone di Vaud\n\n"
+            "Berna, 03.04.2013 - Il Consiglio federale terrà di nuovo una seduta ordinaria «extra muros», "
+            "questa volta nel Cantone di Vaud.\n\nAl termine della seduta è previsto un incontro con la "
+            "popolazione a Nyon.\n\n\nIndirizzo cui rivolgere domande\n\nAndré Simonazzi\nCancelleria "
+            "federale\nTel.: 031 322 37 03\nE-Mail: andre.simonazzi@bk.admin.ch\n\n\nPubblicato da\n\n"
+            "Il Consiglio federale\nhttps://www.admin.ch/gov/it/pagina-iniziale.html\n")
+    r = read_text(text, markdown=False, languages=("it",))
+    assert len(r.paragraphs) == 2
+    assert [(c.name, c.email, c.phone) for c in r.contacts] == [
+        ("André Simonazzi", "andre.simonazzi@bk.admin.ch", "031 322 37 03")]
+    de = text.replace("Indirizzo cui rivolgere domande", "Adresse für Rückfragen")
+    assert read_text(de, markdown=False).contacts[0].email == "andre.simonazzi@bk.admin.ch"
+
+
+def test_japanese_company_profile_and_inquiries_headings() -> None:
+    # PR TIMES style: "## 会社概要" / "## 株式会社Xについて" end the body (a product's "Yについて"
+    # does not), "## 本件に関するお問い合わせ先" heads the contact, given as a list
+    text = ("# 認証取得のお知らせ\n\n当社は、国際標準規格の認証を取得したことをお知らせいたします。\n\n"
+            "## QueryPie AIPについて\n\n製品の説明です。\n\n## 株式会社アシストについて\n\n会社の説明です。\n\n"
+            "## 本件に関するお問い合わせ先\n\n- QueryPie AI 合同会社 広報担当\n- Email：pr@querypie.com\n")
+    r = read_text(text, markdown=True, languages=("ja",))
+    assert r.paragraphs[-1] == "製品の説明です。"
+    assert [c.email for c in r.contacts] == ["pr@querypie.com"]
+    profile = text.replace("## 株式会社アシストについて", "## 会社概要")
+    assert read_text(profile, markdown=True, languages=("ja",)).paragraphs[-1] == "製品の説明です。"

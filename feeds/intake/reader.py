@@ -416,7 +416,12 @@ _CONTACT_WORD = (
     r"(?:contacts?|contactos?|contatti|contatto|kontakt(?:e|er|person(?:er)?)?"
     r"|presskontakt(?:er)?|pressekontakt|medienkontakt|contact\s+presse|contacts\s+presse"
     r"|relations?\s+presse|contactos?\s+de\s+prensa|media\s+relations|press\s+office"
-    r"|جهة\s+الاتصال|للتواصل|للاستفسارات)"
+    r"|جهة\s+الاتصال|للتواصل|للاستفسارات"
+    # the Swiss federal administration's label, in its three languages
+    r"|indirizzo\s+cui\s+rivolgere\s+domande|adresse\s+f[üu]r\s+r[üu]ckfragen"
+    r"|adresse\s+pour\s+l['’]envoi\s+de\s+questions"
+    # Japanese: "本件に関するお問い合わせ先", "報道関係者お問い合わせ先", "【お問合せ】"
+    r"|[【＜<\[]?[^\s:：]{0,16}?お?問い?合わ?せ(?:先|窓口)?[】＞>\]]?)"
 )
 _QUALIFIER = (
     r"(?:(?:media|press|news|investor(?:\s+relations)?|ir|pr|public\s+relations|company|agency)\s+)"
@@ -438,6 +443,8 @@ _BRANCHES: dict[str, str] = {
     # "View source version on …", "The post … appeared first on …", wire trailers
     "trailer": r"view\s+(?:the\s+)?(?:source\s+version|original\s+(?:release|content|version"
     r"|press\s+release)|full\s+release)|the\s+post\s.{1,400}?\sappeared\s+first\s+on"
+    # "Pubblicato da" / "Herausgeber" / "Publié par" alone: the publisher block of admin.ch
+    r"|(?:pubblicato\s+da|herausgeber(?:in)?|publi[ée]\s+par|published\s+by)[ \t]*:?[ \t]*$"
     r"|originally\s+published\s+(?:on|at|by)|this\s+(?:press\s+)?release\s+was\s+"
     r"(?:originally\s+)?(?:published|distributed|issued)\s+(?:on|by|via)|\[?original/source",
     # "Company Website…", "Visit Our Website": link text left by a wire's contact widget
@@ -463,6 +470,10 @@ _BRANCHES: dict[str, str] = {
     "about": r"(?:about|acerca\s+de(?:l)?|[àa]\s+propos\s+(?:de|d['’]|du|des)|informazioni\s+su"
     r"|نبذة\s+عن)[ \t]*(?:(?:the|la|le|les|el|los|las|l['’]|die|der|das|d['’])[ \t]*)?"
     r"(?=(?-i:[A-ZÀÁÂÄÅÇÉÈÊËÍÎÑÓÔÖÚÜ])|[\u0600-\u06ff])",
+    # Japanese "company profile" headings, alone: "会社概要", "【会社概要】"
+    # and "株式会社XについてX" ("About X Co., Ltd."; "QueryPie AIPについて", a product, is body)
+    "about_heading": r"[【＜<\[]?(?:(?:会社|企業|団体|法人)概要|[^\n]{0,40}?(?:株式会社|合同会社"
+    r"|有限会社)[^\n]{0,40}?について)[】＞>\]]?[ \t]*$",
     "about_weak": r"(?:om|over|sobre|[üu]ber|حول|عن)[ \t]+(?:(?:the|la|el|die|der|das)[ \t]+)?"
     r"(?=(?-i:[A-Z])|[\u0600-\u06ff])",
     # "Notes to editors", "Notes aux rédactions", "Not till redaktionen"
@@ -499,11 +510,12 @@ _BACK_MATTER = _union(list(_BRANCHES))
 _CONTACT_WORDS = (
     "contacts contacto contactos contatti contatto kontakt kontakte kontakter kontaktperson "
     "kontaktpersoner presskontakt presskontakter pressekontakt medienkontakt relations relation "
-    "جهة للتواصل للاستفسارات"
+    "جهة للتواصل للاستفسارات indirizzo adresse"
 )
 _QUALIFIER_WORDS = "media press news investor ir pr public company agency journalist"
 _ROUTE_TABLE: list[tuple[str, tuple[str, ...]]] = [
-    ("view originally [original/source", ("trailer",)),
+    ("view originally [original/source pubblicato herausgeber herausgeberin publié publie "
+     "published", ("trailer",)),
     ("the", ("trailer",)),
     ("this", ("trailer", "disclaimer")),
     ("company visit email e-mail follow logo", ("junk",)),
@@ -558,6 +570,7 @@ _ABOUT_LABEL = re.compile(
 _ABOUT_NAME_END = re.compile(r":|\.\s|\s(?:is|est|es|ist|är)\s|\n")
 _ROUTE_CONTACT = _union(("contact_glued", "contact_colon", "contact_heading"))
 _ROUTE_AFTER = _union(("contact_after",))
+_ROUTE_CJK = _union(("contact_colon", "contact_heading", "about_heading"))
 # A paragraph starting "For …" is a contact label only if one of these is near its start.
 _FOR_WORDS = _words("for para pour för für fur per voor")
 _CONTACT_FOR_LONG = re.compile(_contact_for(140), re.IGNORECASE)  # when an address follows
@@ -932,6 +945,8 @@ def _back_kind(p: _Para) -> str | None:
             rx = None
     elif word.startswith("contact"):
         rx = _ROUTE_CONTACT
+    elif size <= 60 and ("概要" in word or "合" in word or "について" in text):  # no spaces
+        rx = _ROUTE_CJK
     found = _back_matter_kind(text, kind, rx) if rx is not None else None
     if (found is None and rx is not None and word in _FOR_WORDS and size <= 300
             and _CONTACT_FOR_LONG.match(text) and ("@" in text or _phones(text))):
@@ -982,6 +997,8 @@ def _back_matter_kind(text: str, para_kind: str, rx: re.Pattern[str]) -> str | N
             and not _upper_first(text[m.end():])
         ):
             return None
+        if kind == "about_heading":
+            return "about"
         if kind == "contact_after":
             org = m.group("contact_org2") or ""
             if len(org.split()) > 8:
@@ -1809,6 +1826,12 @@ class _Reader:
                 self.notes[-1].append(p.text)
             elif state == "contact" and p.kind in ("", "heading"):
                 self.contacts.add_line(p.text, p.line, inline=False)
+            elif state == "contact" and p.kind == "list":  # "- Email: x@y": one field an item
+                for n, item in enumerate(p.text.split("\n")):
+                    bullet = _BULLET.match(item.lstrip())
+                    text = item.lstrip()[bullet.end():] if bullet else item
+                    if text.strip():
+                        self.contacts.add_line(text.strip(), p.line + n, inline=False)
 
     def take_contact(self, p: _Para, *, inline_first: bool) -> None:
         text = _unmark(p.text)
