@@ -152,10 +152,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "'CANBERRA  8 June 1971' comes at the END of the statement (Australian habit); a closing dateline is not looked for",
     ('45_newsworthy-bektv-time-dateline.txt', 'body_paragraphs'):
         "ambiguous: three closing paragraphs of company boilerplate ('BEK TV is the only North Dakota-owned …') without an About heading are kept as body",
-    ('45_newsworthy-bektv-time-dateline.txt', 'date'):
-        "same Newsworthy.ai dateline: its date ('Thursday Nov 30, 2023 @ 5:00 PM Central') is not read",
-    ('45_newsworthy-bektv-time-dateline.txt', 'dateline_city'):
-        "'Bismarck, ND (Newsworthy.ai) Thursday Nov 30, 2023 @ 5:00 PM Central —': a wire name in parentheses, a weekday and a release time between city and dash is not a dateline shape the reader knows",
     ('46_cookcounty-split-dateline-hash.txt', 'body_paragraphs'):
         'no blank lines and lines broken at links and bold text: the reader groups the lines into 4 blocks instead of one paragraph a line',
     ('46_cookcounty-split-dateline-hash.txt', 'date'):
@@ -192,14 +188,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "the blog's date line 'Saturday, December 11, 2021' above the post is taken instead of the statement's '10 كانون الأول/ديسمبر، 2021'",
     ('58_paismagazine-laces-blackfriday-pt.txt', 'body_paragraphs'):
         "the headline, standfirst, 'Por:' byline and 'Fonte:' source line are read as body",
-    ('58_paismagazine-laces-blackfriday-pt.txt', 'date'):
-        "the same blog date line ('sexta-feira, 28 de novembro de 2025') is not read as a date",
-    ('58_paismagazine-laces-blackfriday-pt.txt', 'title'):
-        "the blog's Portuguese date line 'sexta-feira, 28 de novembro de 2025' above the quoted headline is taken for the title",
-    ('59_unpress-cis-conference-fr.txt', 'dateline_city'):
-        "'Genève 30 mai --': a French dateline without comma or year and with a double hyphen is not read",
-    ('59_unpress-cis-conference-fr.txt', 'title'):
-        "the document symbol 'REF/G/102' on the first line is taken for the title",
     ('60_iom-ue-vulnerables-nav-fr.txt', 'body_paragraphs'):
         'same navigation furniture: the whole file is read as one block, as held-out 17',
     ('60_iom-ue-vulnerables-nav-fr.txt', 'dateline_city'):

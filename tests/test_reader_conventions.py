@@ -160,3 +160,32 @@ def test_japanese_company_profile_and_inquiries_headings() -> None:
     assert [c.email for c in r.contacts] == ["pr@querypie.com"]
     profile = text.replace("## 株式会社アシストについて", "## 会社概要")
     assert read_text(profile, markdown=True, languages=("ja",)).paragraphs[-1] == "製品の説明です。"
+
+
+def test_date_lines_in_other_languages_and_document_symbols_are_not_titles() -> None:
+    # a Portuguese blog's date line above the headline; a UN document symbol on the first line
+    text = ("sexta-feira, 28 de novembro de 2025\n\n“DA BLACK FRIDAY À CYBER MONDAY A LACES CELEBRA "
+            "O INÍCIO DO ADVENTO”\n\nO Black Weekend do Grupo Laces chega pela primeira vez a Portugal "
+            "com descontos especiais até 1 de dezembro no site e nas lojas.\n")
+    r = read_text(text, markdown=False, languages=("pt",))
+    assert r.title.startswith("“DA BLACK FRIDAY")
+    assert r.date == date(2025, 11, 28)
+    un = ("REF/G/102\n\nLA CONFÉRENCE SUR LES RÉFUGIÉS POURSUIT SES TRAVAUX\n\n"
+          "Genève 30 mai -- La Conférence régionale pour l'examen des problèmes relatifs aux réfugiés a "
+          "poursuivi ses travaux ce matin, en présence de délégations de douze pays.\n")
+    r = read_text(un, markdown=False, languages=("fr",))
+    assert r.title == "LA CONFÉRENCE SUR LES RÉFUGIÉS POURSUIT SES TRAVAUX"
+    assert r.dateline_city == "Genève"
+
+
+def test_wire_before_a_date_with_its_time() -> None:
+    # Newsworthy.ai: "City, ST (Newsworthy.ai) Thursday Nov 30, 2023 @ 5:00 PM Central —"
+    text = ("BEK TV Adds The Ramsey Show\n\nBismarck, ND (Newsworthy.ai) Thursday Nov 30, 2023 @ 5:00 PM "
+            "Central — BEK TV, the leading television network in North Dakota, is excited to announce "
+            "a new show.\n\nThe show airs weekdays.\n")
+    r = read_text(text, markdown=False)
+    assert (r.dateline_city, r.date) == ("Bismarck", date(2023, 11, 30))
+    # a number and a word after a name is not a date: no dateline
+    plain = ("Budget approved\n\nThe Board 30 members – said they would meet again next week to "
+             "discuss the rest of the plan and its costs.\n")
+    assert read_text(plain, markdown=False).dateline_city is None

@@ -28,9 +28,10 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from functools import cache
 from itertools import islice
 
-from feeds.intake.dates import MONTH_PAIR, find_text_date, read_embargo
+from feeds.intake.dates import MONTH_PAIR, _dateparser_date, find_text_date, read_embargo
 from feeds.model import Contact
 
 __all__ = ["TextReading", "read_text"]
@@ -625,7 +626,8 @@ _DL_DATE = (
     rf"(?P<date>[^\W\d_]{{3,10}}\.?{_S}+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)(?:,?{_S}+\d{{4}})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?{_S}+(?:de{_S}+)?(?:{MONTH_PAIR}|[^\W\d_]{{3,12}})\.?(?:,?{_S}+(?:de{_S}+"
     rf"|del{_S}+)?\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
-    rf"(?:,?{_S}*(?:at{_S}+)?\d{{1,2}}[:.]\d{{2}}(?:{_S}*[ap]\.?m\.?)?(?:{_S}*[A-Z]{{2,4}})?)?"
+    rf"(?:,?{_S}*(?:(?:at|@){_S}+)?\d{{1,2}}[:.]\d{{2}}(?:{_S}*(?:[ap]\.?m\.?|[AP]\.?M\.?))?"
+    rf"(?:{_S}*(?:[A-Z]{{2,4}}|Eastern|Central|Mountain|Pacific)(?![^\W\d_]))?)?"
 )
 _WIRE = r"(?P<wire>/[^/\n]{1,40}/|\([^():\n]{2,40}\))"  # no colon: "(NYSE: ACME)" is a ticker
 _DATELINE = re.compile(
@@ -636,6 +638,10 @@ _DATELINE = re.compile(
 )
 _DATELINE_INVERTED = re.compile(
     rf"{_WIRE}{_DASH}{_DL_DATE}{_DASH}(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}}){_DASH}"
+)
+_DATELINE_DATE_LAST = re.compile(
+    rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}})(?:{_S}*{_WIRE})?{_S}+{_DL_DATE}"
+    rf"(?P<tail>{_DASH})"
 )
 _DATELINE_WIRE_ONLY = re.compile(rf"--{_S}*(?P<wire>[^\W\d_][^\n]{{1,40}}?){_S}*--{_S}*")
 _WIRE_LINE = re.compile(  # "BURLINGTON, ON / PR Karma / December 11, 2025 10:50"
@@ -825,6 +831,10 @@ def _match_dateline(text: str) -> _Dateline | None:
             m.end() >= len(text),
         )
     m = _DATELINE.match(head)
+    if m is None or (m.group("date") is None and m.group("wire") is None):
+        last = _DATELINE_DATE_LAST.match(head)
+        if last is not None and (last.group("wire") is not None or _day_and_month(last.group("date"))):
+            m = last
     if m is None or not _city_ok(m.group("city")):
         return None
     standalone = not m.group("tail").strip() or m.end() >= len(text)
@@ -843,6 +853,45 @@ def _match_dateline(text: str) -> _Dateline | None:
     )
 
 
+def _day_and_month(text: str) -> bool:
+    """Whether "30 mai" names a day of a month ("30 members" does not), in any language
+    dateparser reads; a year is added when there is none, so it can answer."""
+    if find_text_date(text) is not None:
+        return True
+    return _dateparser_date(f"{text} 2000", ()) is not None
+
+
+@cache
+def _weekday_names() -> re.Pattern[str]:
+    """The days of the week in every language dates are read in, from dateparser's data
+    ("sexta-feira", "giovedì", "zondag", "الجمعة")."""
+    from dateparser.languages.loader import default_loader
+
+    from feeds.intake.dates import _DATEPARSER_LANGUAGES
+
+    names: set[str] = set()
+    for lang in _DATEPARSER_LANGUAGES:
+        info = default_loader.get_locale(lang).info
+        for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
+            names.update(n.lower() for n in info.get(day, ()) if len(n) >= 4)
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _only_date_words(leftover: str) -> bool:
+    """Whether what is left of a line around its date is only weekday, article and zone."""
+    if _DATE_LEFTOVER.fullmatch(leftover) is not None:
+        return True
+    if len(leftover.split()) > 3:
+        return False
+    return _DATE_LEFTOVER.fullmatch(_weekday_names().sub(" ", leftover).strip() or " ") is not None
+
+
+# A document symbol on a line of its own (UN: "REF/G/102", "SG/SM/21345", "GA/12345"):
+# letters, then parts after slashes, one of them numbered
+_DOC_SYMBOL = re.compile(r"(?=\D*\d)[A-Z]{1,10}(?:/[A-Z0-9.-]{1,12}){1,5}")
+
+
 def _date_line(text: str, languages: Sequence[str]) -> date | None:
     """A line that is a date and nothing else ("March 19, 2024", "Release Date: …")."""
     if len(text) > 90 or not _DIGIT.search(text):
@@ -854,7 +903,7 @@ def _date_line(text: str, languages: Sequence[str]) -> date | None:
         return None
     day, start, end = found
     leftover = rest[:start] + " " + rest[end:]
-    if label is None and _DATE_LEFTOVER.fullmatch(leftover.strip() or " ") is None:
+    if label is None and not _only_date_words(leftover.strip() or " "):
         return None
     if label is not None and len(leftover.strip()) > 30:
         return None
@@ -1452,6 +1501,8 @@ class _Reader:
         m = _RELEASE_LABEL.match(text)
         if m and m.end() >= len(text):
             return "label"
+        if len(text) <= 30 and "/" in text and _DOC_SYMBOL.fullmatch(text):
+            return "label"  # a document symbol: "REF/G/102", "SG/SM/21345"
         if self.wire_match(text) is not None:
             return "wire"
         if _date_line(text, self.languages) is not None:
