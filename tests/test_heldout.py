@@ -174,8 +174,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "a single '#' on its own line is not taken for an end mark ('# # #' and '###' are)",
     ('48_brooklynda-single-hash-nav.txt', 'title'):
         "scraped page without blank lines: navigation, 'FOR IMMEDIATE RELEASE', the date and the headline run together, so the file name is used",
-    ('49_itnewslat-dell-broken-frontmatter-es.txt', 'body_paragraphs'):
-        "the source line 'Fuente:[CANALINFORMATICO.NET](…)' is kept as body",
     ('50_newmediawire-aha-propranolol-embargo.txt', 'body_paragraphs'):
         "'Co-authors, disclosures and funding sources are listed in the manuscript.' is kept as body, as in held-out 15",
     ('54_querypie-ashisuto-partnership-ja.txt', 'body_paragraphs'):
@@ -186,8 +184,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "OCR garbage from the letterhead ('B®KB0@K)  &BB&OB2©') ends in '©' and is taken for a photo credit",
     ('56_statedept-unicef-75-blog-ar.txt', 'date'):
         "the blog's date line 'Saturday, December 11, 2021' above the post is taken instead of the statement's '10 كانون الأول/ديسمبر، 2021'",
-    ('58_paismagazine-laces-blackfriday-pt.txt', 'body_paragraphs'):
-        "the headline, standfirst, 'Por:' byline and 'Fonte:' source line are read as body",
     ('60_iom-ue-vulnerables-nav-fr.txt', 'body_paragraphs'):
         'same navigation furniture: the whole file is read as one block, as held-out 17',
     ('60_iom-ue-vulnerables-nav-fr.txt', 'dateline_city'):

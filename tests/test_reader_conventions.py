@@ -189,3 +189,21 @@ def test_wire_before_a_date_with_its_time() -> None:
     plain = ("Budget approved\n\nThe Board 30 members – said they would meet again next week to "
              "discuss the rest of the plan and its costs.\n")
     assert read_text(plain, markdown=False).dateline_city is None
+
+
+def test_a_source_line_ends_the_body_and_is_skipped_above_the_lead() -> None:
+    # a news site's "Fuente:" / "Fonte:" line after the text; "Source: X" under the headline
+    text = ("Dell distribuye accesorios en Colombia\n\nBOGOTÁ – La compañía anunció hoy un acuerdo "
+            "de distribución con un mayorista local para todo el país.\n\nEl acuerdo entra en vigor "
+            "en julio.\n\nFuente:[CANALINFORMATICO.NET](http://www.canalinformatico.net/nota-1741)\n")
+    r = read_text(text, markdown=True, languages=("es",))
+    assert len(r.paragraphs) == 2
+    above = ("Farah heartbroken by climate impact on children\n\nSource: Save The Children\n\n"
+             "LONDON, 5 May 2022 – Olympian Sir Mo Farah said he was heartbroken after meeting families "
+             "in Somaliland.\n\nMore follows here.\n")
+    r = read_text(above, markdown=False)
+    assert (r.dateline_city, len(r.paragraphs)) == ("LONDON", 2)
+    # PR Newswire's "SOURCE Acme" line is still the release's end mark
+    wire = ("Acme names a chief\n\nNEW YORK, March 4, 2025 /PRNewswire/ -- Acme named a new chief "
+            "executive today.\n\nSOURCE Acme Corporation\n")
+    assert read_text(wire, markdown=False).end_mark == "SOURCE Acme Corporation"

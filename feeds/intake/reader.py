@@ -448,6 +448,9 @@ _BRANCHES: dict[str, str] = {
     r"|(?:pubblicato\s+da|herausgeber(?:in)?|publi[ée]\s+par|published\s+by)[ \t]*:?[ \t]*$"
     r"|originally\s+published\s+(?:on|at|by)|this\s+(?:press\s+)?release\s+was\s+"
     r"(?:originally\s+)?(?:published|distributed|issued)\s+(?:on|by|via)|\[?original/source",
+    # "Fuente: CANALINFORMATICO.NET", "Fonte: MARIE – PR & Brand Consulting": where a site took
+    # the release from, on a line of its own (PR Newswire's "SOURCE Acme" end line is another)
+    "source_line": r"(?:fuente|fonte|quelle|(?-i:Source)|källa|kilde|bron)[ \t]*:[ \t]*\S[^\n]{0,300}$",
     # "Company Website…", "Visit Our Website": link text left by a wire's contact widget
     "junk": r"company\s+website|visit\s+our\s+(?:website|blog)|email\s+us\s+here"
     r"|follow\s+us\s+on\b|logo\s*$",
@@ -517,6 +520,7 @@ _QUALIFIER_WORDS = "media press news investor ir pr public company agency journa
 _ROUTE_TABLE: list[tuple[str, tuple[str, ...]]] = [
     ("view originally [original/source pubblicato herausgeber herausgeberin publié publie "
      "published", ("trailer",)),
+    ("fuente fonte quelle source källa kilde bron", ("source_line",)),
     ("the", ("trailer",)),
     ("this", ("trailer", "disclaimer")),
     ("company visit email e-mail follow logo", ("junk",)),
@@ -985,6 +989,9 @@ def _back_kind(p: _Para) -> str | None:
             return None
     word = text[:40].partition(" ")[0].lower().strip(_WORD_STRIP)
     rx = _ROUTES.get(word)
+    if rx is None and ":" in word:  # "Fuente:[SITE](…)", "Contact:jane@…": no space after
+        word = word.partition(":")[0]
+        rx = _ROUTES.get(word)
     if rx is not None:
         if word in _FOR_WORDS:
             head = text[:110].lower()
@@ -1666,6 +1673,8 @@ class _Reader:
                 back = _back_kind(p)
                 if back is not None and back.startswith("contact"):
                     kind, in_contact = "contact", True
+                elif back == "source_line":
+                    kind = "label"  # "Source: Save the Children" under the headline
                 elif back is not None and back not in ("caption", "note", "junk"):
                     window.append((i, "back", None))
                     break
@@ -1842,7 +1851,7 @@ class _Reader:
                     return  # an archive footer ("---" and links): nothing more to read
                 state = None
                 continue
-            if kind == "trailer":
+            if kind == "trailer" or kind == "source_line":
                 state = None
                 continue
             if kind == "junk":
