@@ -207,3 +207,17 @@ def test_a_source_line_ends_the_body_and_is_skipped_above_the_lead() -> None:
     wire = ("Acme names a chief\n\nNEW YORK, March 4, 2025 /PRNewswire/ -- Acme named a new chief "
             "executive today.\n\nSOURCE Acme Corporation\n")
     assert read_text(wire, markdown=False).end_mark == "SOURCE Acme Corporation"
+
+
+def test_hand_wrapped_list_items_stay_whole() -> None:
+    # apache.org plain text: " - " items wrapped by hand at ~55 columns, without indent
+    text = ("ASF midyear review\n\nFOREST HILL, MD – 17 June 2008 – The Foundation today published a "
+            "review of its first half year.\n\n"
+            "The following initiatives have graduated to Top-Level Projects:\n\n"
+            " - Apache Hadoop (sub-project of Apache Lucene; PMC\nChair: Owen O'Malley) — January 2008\n"
+            " - Platinum Level: Google (NASDAQ: GOOG), Yahoo!\n(NASDAQ: YHOO)\n"
+            " - Apache CXF\n\n"
+            "Users and developers are welcome to take part.\n")
+    r = read_text(text, markdown=False)
+    assert len(r.paragraphs) == 4
+    assert r.paragraphs[2].count("\n- ") == 2  # one block: three items, their wrapped lines joined

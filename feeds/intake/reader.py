@@ -165,6 +165,22 @@ def _one_line_block(lineno: int, text: str, indent: int) -> _Para:
     return _Para(text, lineno, kind=kind)  # (alone in its block, an item's indent means nothing)
 
 
+WRAPPED_ITEM = 40  # characters: a list item this long, cut mid-sentence, was wrapped by hand
+
+
+def _wrapped_item(item: str, line: str) -> bool:
+    """Whether ``line``, not indented, continues the list item above it in plain text: the
+    item was cut mid-sentence ("- Apache CXF (from the Apache Incubator; PMC Chair:" then
+    "Daniel Kulp) — April 2008"), or the line cannot start a sentence ("(NASDAQ: YHOO)")."""
+    if line[0].islower() or line[0] in "([":
+        return True
+    item = item.strip()
+    if len(item) < WRAPPED_ITEM:
+        return False
+    # a full line of an item's wrapped text ends a sentence only by chance of the wrap
+    return not _ends_sentence(item) or _BULLET.match(item) is None
+
+
 def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
     """One blank-line-separated block to paragraphs (lists, headings and text runs)."""
     if len(lines) == 1:
@@ -190,7 +206,7 @@ def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
     for lineno, text, indent in lines:
         first = text[0]
         if first not in _MARKUP_FIRST and not first.isdigit():
-            if group_kind == "list" and (indent >= 2 or markdown):
+            if group_kind == "list" and (indent >= 2 or markdown or _wrapped_item(group[-1], text)):
                 group.append(" " * indent + text if indent >= 2 else text)
                 continue
             flush_group()
