@@ -73,16 +73,9 @@ XFAIL: dict[tuple[str, str], str] = {
         "—') is not a dateline shape the reader knows",
     ("23_asf-subversion-hash-endmark.txt", "date"):
         "same dateline with the event name inside it: the date in it is not read",
-    ("23_asf-subversion-hash-endmark.txt", "contacts"):
-        "'Media Contact:' after the end mark, then name and organisation on separate lines: the "
-        "organisation line 'The Apache Software Foundation' is split into a person 'The Apache' "
-        "and an org",
     ("24_docslib-chichester-mayor-hash-notes.txt", "contacts"):
         "ambiguous: 'Email: [email protected]' (the site's address protection) is labelled as a "
         "stripped value (''); the reader reports no e-mail (None)",
-    ("25_oxfam-forbes-2015-notes.txt", "contacts"):
-        "a 'Mobile:' line under the person's 'Tel:' line is read as a second, nameless contact "
-        "instead of the same person's second number",
     ("26_oxfam-forbes-2019-notes.txt", "title"):
         "by design: a release without a headline gets a title from its file name; the label says "
         "the text has none",
@@ -124,8 +117,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "floor.') is the first line and is taken for the title",
     ("33_unhcr-cameroon-briefing-credit.txt", "body_paragraphs"):
         "share-button furniture 'Pin It on Pinterest' after the one body sentence is read as body",
-    ("34_blog-nasa-kepler-wrapped.txt", "title"):
-        "a blog's date line ('Thursday, January 13') above the post title is taken for the title",
     ("34_blog-nasa-kepler-wrapped.txt", "dateline_city"):
         "'WASHINGTON --' with no date or wire is a weak dateline and the lead is not found under "
         "the blog furniture and NASA's contact blocks",

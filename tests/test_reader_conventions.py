@@ -221,3 +221,28 @@ def test_hand_wrapped_list_items_stay_whole() -> None:
     r = read_text(text, markdown=False)
     assert len(r.paragraphs) == 4
     assert r.paragraphs[2].count("\n- ") == 2  # one block: three items, their wrapped lines joined
+
+
+def test_contact_lines_of_one_person() -> None:
+    # Oxfam: "Tel:" then "Mobile:" is one person's two numbers; ASF: an organisation line that
+    # starts with "The" is not a person called "The Apache"
+    text = ("Oxfam reaction\n\nLONDON, 2 March 2015 – Oxfam said the list shows extreme inequality "
+            "at the top of the world's economy.\n\nContact information\n\n"
+            "Dannielle Taaffe, News Manager, Oxfam International\n\n"
+            "dannielle.taaffe@oxfaminternational.org\nTel: +44-1865-339-162\nMobile: +44-7917-110-066\n")
+    r = read_text(text, markdown=False)
+    assert [(c.name, c.phone) for c in r.contacts] == [("Dannielle Taaffe", "+44-1865-339-162")]
+    asf = ("Subversion joins the ASF\n\nOAKLAND, Calif., Nov. 4, 2009 – The Foundation announced that "
+           "Subversion has joined it.\n\n# # #\n\nMedia Contact:\n\nSally Khudairi\n"
+           "The Apache Software Foundation\n+1 (617) 921 8656\n<sk@apache.org>\n")
+    r = read_text(asf, markdown=False)
+    assert [(c.name, c.org, c.email) for c in r.contacts] == [
+        ("Sally Khudairi", "The Apache Software Foundation", "sk@apache.org")]
+
+
+def test_a_yearless_date_line_above_the_headline_is_not_the_title() -> None:
+    # a blog's "Thursday, January 13" above the post's title
+    text = ("Thursday, January 13\n\nNASA's Kepler Mission Discovers Its First Rocky Planet\n\n"
+            "WASHINGTON, Jan. 10, 2011 -- NASA's Kepler mission confirmed the discovery of its first rocky "
+            "planet, named Kepler-10b.\n")
+    assert read_text(text, markdown=False).title == "NASA's Kepler Mission Discovers Its First Rocky Planet"

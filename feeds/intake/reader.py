@@ -659,6 +659,7 @@ _DATELINE = re.compile(
 _DATELINE_INVERTED = re.compile(
     rf"{_WIRE}{_DASH}{_DL_DATE}{_DASH}(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}}){_DASH}"
 )
+_YEARLESS_DATE = re.compile(rf"{_DL_DATE}[ \t.]*")
 _DATELINE_DATE_LAST = re.compile(
     rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}})(?:{_S}*{_WIRE})?{_S}+{_DL_DATE}"
     rf"(?P<tail>{_DASH})"
@@ -1165,11 +1166,24 @@ def _is_org_word(word: str) -> bool:
     return word.rstrip(".,") in _ORG_WORDS
 
 
+# A line with only another number of the person above: "Mobile: +44 7917 110 066"
+_SECOND_NUMBER = re.compile(
+    r"[ \t]*(?:mobile|mob|cell(?:phone)?|handy|portable|m[óo]vil|celular|fax)\.?[ \t]*[:.]?[ \t]*"
+    r"[+(\d][\d \t\u00a0().\-/]{5,}\d[ \t]*",
+    re.IGNORECASE,
+)
+_ARTICLES = frozenset({
+    "the", "la", "le", "les", "el", "los", "las", "die", "der", "das", "de", "het", "l'", "il", "lo",
+})
+
+
 def _split_person_org(text: str) -> tuple[str | None, str | None]:
     """"Shane Devenish Canadian RV Association" -> person, organisation."""
     words = text.split()
     if not any(_is_org_word(w) for w in words):
         return text, None
+    if words[0].casefold() in _ARTICLES:  # "The Apache Software Foundation": no one's name
+        return None, text
     for k in (2, 3):
         if len(words) - k >= 2:
             person, org = words[:k], words[k:]
@@ -1354,6 +1368,8 @@ class _Contacts:
         self.lines += 1
         if self.lines > MAX_CONTACT_LINES:
             return
+        if self.current is not None and self.current.phone and _SECOND_NUMBER.fullmatch(text):
+            return  # "Tel: …" then "Mobile: …": the same person's other number
         org_label = _ORG_CONTACTS.match(text) if not inline and ":" in text[:120] else None
         if org_label:  # "Vycor Medical, Inc. Contacts: …" inside a contact block
             self.section_org = org_label.group("org").strip()
@@ -1530,6 +1546,8 @@ class _Reader:
             return "wire"
         if _date_line(text, self.languages) is not None:
             return "date"
+        if len(text) <= 40 and (m2 := _YEARLESS_DATE.fullmatch(text)) and _day_and_month(m2["date"]):
+            return "date"  # a blog's "Thursday, January 13": furniture, though it gives no date
         if m and _labelled_release_date(text[m.end():], self.languages) is not None:
             return "date"  # "Press release 5 March 2024", "Pressemitteilung Nr. 300/2017 vom …"
         if (
