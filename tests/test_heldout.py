@@ -136,8 +136,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "('Barely six months …') are read as two blocks; the label keeps the block whole (31 instead of 30)",
     ('38_asf-apache-way-caps-wrapped.txt', 'dateline_city'):
         "'FOREST HILL MD – 17 June 2008 –': the state code without a comma is kept in the city, as held-out 22",
-    ('41_reportable-ceres-two-city.txt', 'dateline_city'):
-        "ambiguous: 'LIVINGSTON, Scotland and SHENZHEN, China –': the reader keeps the first city; the label joins both cities as corpus 22 does",
     ('44_trove-mcmahon-closing-dateline.txt', 'body_paragraphs'):
         "OCR text with a blank line after every typed line: the first line of the lead is taken for part of the header and the stray OCR marks 'J' and 'i' are kept as paragraphs",
     ('44_trove-mcmahon-closing-dateline.txt', 'dateline_city'):

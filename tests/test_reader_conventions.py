@@ -246,3 +246,13 @@ def test_a_yearless_date_line_above_the_headline_is_not_the_title() -> None:
             "WASHINGTON, Jan. 10, 2011 -- NASA's Kepler mission confirmed the discovery of its first rocky "
             "planet, named Kepler-10b.\n")
     assert read_text(text, markdown=False).title == "NASA's Kepler Mission Discovers Its First Rocky Planet"
+
+
+def test_a_dateline_of_two_cities_names_both() -> None:
+    # "CITY, Region and CITY, Region –" as "AMSTERDAM and PARIS, …" (shared corpus 22) is read
+    text = ("Ceres and Appotronics partner\n\nLIVINGSTON, Scotland and SHENZHEN, China – January 07, "
+            "2025 - Ceres Holographics and Appotronics today announced a partnership on displays.\n")
+    r = read_text(text, markdown=False)
+    assert (r.dateline_city, r.date) == ("LIVINGSTON and SHENZHEN", date(2025, 1, 7))
+    one = text.replace("LIVINGSTON, Scotland and SHENZHEN, China", "LONDON, England and Wales")
+    assert read_text(one, markdown=False).dateline_city == "LONDON"

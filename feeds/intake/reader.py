@@ -659,6 +659,11 @@ _DATELINE = re.compile(
 _DATELINE_INVERTED = re.compile(
     rf"{_WIRE}{_DASH}{_DL_DATE}{_DASH}(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}}){_DASH}"
 )
+# A second city inside a dateline's region: ", Scotland and SHENZHEN, China" (both in capitals)
+_CAPS_WORD = r"[A-Z][A-Z'’.-]+"
+_SECOND_CITY = re.compile(
+    rf"\s(?P<conj>and|&|y|et|und)\s+(?P<city>{_CAPS_WORD}(?:\s{_CAPS_WORD}){{0,3}})(?=,|$)"
+)
 _YEARLESS_DATE = re.compile(rf"{_DL_DATE}[ \t.]*")
 _DATELINE_DATE_LAST = re.compile(
     rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}})(?:{_S}*{_WIRE})?{_S}+{_DL_DATE}"
@@ -868,10 +873,11 @@ def _match_dateline(text: str) -> _Dateline | None:
         return None
     if wire is None and not date_text and len(m.group("city").split()) > 4:
         return None
-    return _Dateline(
-        m.group(0).strip(), m.group("city").strip(" ."), date_text,
-        bool(date_text or wire), standalone,
-    )
+    city = m.group("city").strip(" .")
+    second = _SECOND_CITY.search(m.group("region"))
+    if second is not None:  # "LIVINGSTON, Scotland and SHENZHEN, China": both cities
+        city = f"{city} {second.group('conj')} {second.group('city')}"
+    return _Dateline(m.group(0).strip(), city, date_text, bool(date_text or wire), standalone)
 
 
 def _day_and_month(text: str) -> bool:
