@@ -130,6 +130,35 @@ def test_an_empty_image_is_no_photo_and_a_wrong_one_names_the_key() -> None:
         read("image = 5")
 
 
+def test_front_matter_dates_that_are_not_iso_are_read_or_left_out_with_a_warning() -> None:
+    """A CMS's "2020-07-15 23:51:39 UTC+0200" or "2025年11月7日" is read by dateparser, with a
+    warning; Hugo's publishDate/lastmod are date/updated; a date that is no date at all is
+    left out with a warning (the text's date is used), but a bad embargo refuses the file:
+    a release is never published early."""
+    from zoneinfo import ZoneInfo
+
+    from feeds.intake.release import parse_release
+    from feeds.model import DateSource
+
+    def read(front: str):  # type: ignore[no-untyped-def]
+        text = f"---\ntitle: T\n{front}\n---\n\nBern, 18. Juli 2020 – Der Text.\n"
+        return parse_release(text.encode(), "r.md", site_language="de", timezone=ZoneInfo("Europe/Zurich"))
+
+    r = read("date: 2020-07-15 23:51:39 UTC+0200")
+    assert r.date == datetime(2020, 7, 15, 21, 51, 39, tzinfo=UTC)
+    assert r.date_source == DateSource.FRONT_MATTER
+    assert any("not ISO 8601; read as 2020-07-15T23:51:39+02:00" in w.message for w in r.warnings)
+    r = read("date: 2025年11月7日")
+    assert r.date is not None and r.date.date().isoformat() == "2025-11-07"
+    r = read("publishDate: 2020-07-18T10:00:00+02:00\nlastmod: 2020-07-19")
+    assert (r.date.isoformat(), r.updated.date().isoformat()) == ("2020-07-18T10:00:00+02:00", "2020-07-19")
+    r = read("date: soon")
+    assert r.date_source == DateSource.TEXT and r.date.date().isoformat() == "2020-07-18"
+    assert any("front matter 'date' is left out" in w.message for w in r.warnings)
+    with pytest.raises(FrontMatterError, match="'embargo'"):
+        read("embargo: soon")
+
+
 def test_markdown_body_is_sanitised() -> None:
     out = body_html(["Hello <script>alert(1)</script> **world** [x](javascript:alert(2))",
                      '<img src="x" onerror="alert(3)">'], BodyFormat.MARKDOWN)

@@ -256,3 +256,29 @@ def test_a_dateline_of_two_cities_names_both() -> None:
     assert (r.dateline_city, r.date) == ("LIVINGSTON and SHENZHEN", date(2025, 1, 7))
     one = text.replace("LIVINGSTON, Scotland and SHENZHEN, China", "LONDON, England and Wales")
     assert read_text(one, markdown=False).dateline_city == "LONDON"
+
+
+def test_bold_dateline_line_and_more_information_contacts() -> None:
+    # Extinction Rebellion Switzerland: "**Berne, le 18 juillet 2020**" on its own line over
+    # "### …" decks, and "Pour plus d’informations : media@…" as the contact
+    text = ("**Berne, le 18 juillet 2020**\n\n### Pas de retour à l’(a)normale\n\n"
+            "Une centaine d’activistes vont occuper une place à Berne le 18.07.2020 pour demander une "
+            "action immédiate.\n\nLe 18 juillet, nous allons occuper une place à Berne.\n\n"
+            "Pour plus d’informations : media@xrebellion.ch\n")
+    r = read_text(text, markdown=True, languages=("fr",), title="Communiqué de presse 18.07.2020")
+    assert (r.dateline_city, r.date) == ("Berne", date(2020, 7, 18))
+    assert read_text(text, markdown=True).title is None  # a dateline line is not a title
+    assert r.paragraphs[0].startswith("Une centaine") and len(r.paragraphs) == 2
+    assert [c.email for c in r.contacts] == ["media@xrebellion.ch"]
+    de = text.replace("Pour plus d’informations :", "**Weitere Informationen:**")
+    assert [c.email for c in read_text(de, markdown=True).contacts] == ["media@xrebellion.ch"]
+    # with no address or number after it, "For more information:" is running text
+    body = text.replace("Pour plus d’informations : media@xrebellion.ch",
+                        "For more information: visit the campaign's website and sign up.")
+    assert len(read_text(body, markdown=True).paragraphs) == 3
+
+
+def test_a_bold_end_mark_is_the_mark() -> None:
+    text = ("Sheffield rebels lock on\n\nSHEFFIELD, 5 May 2021 – Activists locked themselves to the "
+            "doors of the bank this morning.\n\n**ENDS**\n\nContact: Nathan, xrshefpress@gmail.com\n")
+    assert read_text(text, markdown=True).end_mark == "ENDS"

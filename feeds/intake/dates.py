@@ -27,6 +27,7 @@ __all__ = [
     "find_text_date",
     "parse_embargo",
     "parse_iso_datetime",
+    "parse_loose_datetime",
     "parse_text_date",
     "read_embargo",
 ]
@@ -545,6 +546,33 @@ def parse_embargo(
 
 
 # --- front matter -----------------------------------------------------------------------
+
+@lru_cache(maxsize=2)
+def _loose_parser(aware: bool) -> Any:
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(settings={**_DATEPARSER_SETTINGS, "RETURN_AS_TIMEZONE_AWARE": aware})
+
+
+def parse_loose_datetime(text: str, default_tz: tzinfo = UTC) -> datetime | None:
+    """A front-matter date that is not ISO 8601, read by dateparser: "2020-07-15 23:51:39
+    UTC+0200" (a CMS's export), "2025年11月7日", "18.07.2020", "5 de septiembre de 2025".
+    Absolute dates only ("tomorrow" is not one); None when it is not a date. A value
+    without a zone is in ``default_tz``."""
+    from dateparser.timezone_parser import pop_tz_offset_from_string
+
+    text = " ".join(text.split())[:64]
+    if not text or not any(c.isdigit() for c in text):
+        return None
+    zoned = pop_tz_offset_from_string(text)[1] is not None
+    try:
+        found = _loose_parser(zoned).get_date_data(text)["date_obj"]
+    except Exception:  # a locale bug: not a date then
+        return None
+    if not isinstance(found, datetime):
+        return None
+    return _checked(found if zoned else found.replace(tzinfo=default_tz))
+
 
 def parse_iso_datetime(
     value: str | date | datetime, default_tz: tzinfo = UTC

@@ -472,6 +472,12 @@ _BRANCHES: dict[str, str] = {
     r"|follow\s+us\s+on\b|logo\s*$",
     # "For more information please contact …", "Pour plus d'informations, veuillez contacter"
     "contact_for": _contact_for(60),
+    # "For more information: jane@…", "Pour plus d’informations : media@…" (the address or
+    # number must follow, or nothing: see _back_matter_kind)
+    "contact_info": r"(?:(?:for\s+)?(?:more|further)\s+information|(?:pour\s+)?(?:plus\s+d['’]|de\s+"
+    r"plus\s+amples\s+)informations?|(?:per\s+)?(?:ulteriori|maggiori)\s+informazioni|(?:para\s+)?"
+    r"m[áa]s\s+informaci[óo]n|(?:f[üu]r\s+)?(?:weitere|mehr)\s+informationen|(?:f[öo]r\s+)?mer\s+"
+    r"information|(?:voor\s+)?meer\s+informatie)[ \t]*[:：][ \t]*",
     # "Media contact:", "CONTACTO:", "Contact Hiber:"
     "contact_colon": rf"{_QUALIFIER}?{_CONTACT_WORD}(?P<contact_org>[ \t][^:\n]{{1,60}}?)?"
     r"[ \t]*[:：]",
@@ -540,7 +546,8 @@ _ROUTE_TABLE: list[tuple[str, tuple[str, ...]]] = [
     ("the", ("trailer",)),
     ("this", ("trailer", "disclaimer")),
     ("company visit email e-mail follow logo", ("junk",)),
-    ("for para pour för for für fur per voor", ("contact_for", "contact_inquiries")),
+    ("for para pour för for für fur per voor", ("contact_for", "contact_inquiries", "contact_info")),
+    ("more further plus ulteriori maggiori más mas weitere mehr mer meer", ("contact_info",)),
     (_CONTACT_WORDS, ("contact_colon", "contact_heading")),
     (_QUALIFIER_WORDS, ("contact_colon", "contact_heading", "contact_inquiries", "disclaimer")),
     ("about acerca à a informazioni نبذة", ("about",)),
@@ -596,7 +603,9 @@ _ROUTE_CJK = _union(("contact_colon", "contact_heading", "about_heading"))
 _FOR_WORDS = _words("for para pour för für fur per voor")
 _CONTACT_FOR_LONG = re.compile(_contact_for(140), re.IGNORECASE)  # when an address follows
 _WORD_STRIP = ":：,.;*_\t\u00a0"
-_FOR_CUES = ("contact", "kontakt", "inquir", "enquir", "wenden", "ngase", "níquese", "niquese")
+_FOR_CUES = (
+    "contact", "kontakt", "inquir", "enquir", "wenden", "ngase", "níquese", "niquese", "inform",
+)
 _CAPTION_KEYS = (
     "Photo", "PHOTO", "Foto", "FOTO", "Bild", "Image", "Picture", "Credit", "CREDIT", "Crédit",
     "Kuva", "صورة", "©",
@@ -838,6 +847,8 @@ def _has_dateline_sign(head: str) -> bool:
     return (
         "–" in head or "—" in head or "--" in head or "(" in head or "/" in head
         or " - " in head or "―" in head or "\u00a0-" in head or ".-" in head
+        # a dateline on a line of its own: "**Berne, le 18 juillet 2020**"
+        or (len(head) <= 60 and ("," in head or "،" in head) and _DIGIT.search(head) is not None)
     )
 
 
@@ -1078,6 +1089,10 @@ def _back_matter_kind(text: str, para_kind: str, rx: re.Pattern[str]) -> str | N
             return None
         if kind == "about_heading":
             return "about"
+        if kind == "contact_info":  # "For more information: visit …" is body
+            rest = text[m.end():]
+            if rest.strip() and "@" not in rest and not _phones(rest):
+                return None
         if kind == "contact_after":
             org = m.group("contact_org2") or ""
             if len(org.split()) > 8:
@@ -1681,6 +1696,8 @@ class _Reader:
         dl = _match_dateline(text)
         if len(text) > 300 or (dl is not None and len(text) > 150):
             return i  # the first paragraph is already the lead: no title line
+        if dl is not None and dl.standalone and dl.date_text:
+            return i  # "**Berne, le 18 juillet 2020**": a dateline on its own line
         if len(text) > 200 and _ends_sentence(text):
             return i
         parts = [_clean_inline(text, self.markdown)]
@@ -1750,7 +1767,10 @@ class _Reader:
             assert dl is not None
             self.dateline = dl
             if dl.standalone:
-                after = [w for w in window if w[0] > idx and w[1] in ("narr", "sub", "weak")]
+                # the lead is the first running text under it; decks ("### …") under a
+                # dateline line are headings over the lead, not the lead
+                after = [w for w in window if w[0] > idx and w[1] in ("narr", "weak")] or [
+                    w for w in window if w[0] > idx and w[1] == "sub"]
                 lead = after[0][0] if after else (idx + 1 if idx + 1 < n else None)
                 if lead is not None and lead >= start + len(window):
                     lead = idx + 1 if idx + 1 < n else None
@@ -1883,7 +1903,9 @@ class _Reader:
                 continue
             if kind == "end" or kind == "source":
                 if self.end_mark is None:
-                    self.end_mark = p.text.strip()
+                    # "**ENDS**" is the mark ENDS in bold
+                    mark = p.text.strip()
+                    self.end_mark = mark.strip("*_").strip() or mark
                 state = None
                 continue
             if kind == "hr":

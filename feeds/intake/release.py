@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from feeds.errors import FrontMatterError
-from feeds.intake.dates import parse_iso_datetime
+from feeds.intake.dates import parse_iso_datetime, parse_loose_datetime
 from feeds.intake.decode import decode, strip_uncarriable
 from feeds.intake.frontmatter import split_front_matter
 from feeds.intake.language import detect_language, normalise_language
@@ -106,8 +106,8 @@ def parse_release(
         title = PurePosixPath(path).stem.replace("-", " ").replace("_", " ").strip() or path
         warnings.append(Diagnostic(path, "no title found; using the file name", 1))
 
-    date, date_source = _date(meta, reading, timezone, path)
-    updated = _datetime(meta, "updated", timezone, path)
+    date, date_source = _date(meta, reading, timezone, path, warnings)
+    updated = _datetime(meta, "updated", timezone, path, warnings)
     embargo = _datetime(meta, "embargo", timezone, path) or reading.embargo_until
     if (date is not None and date_source == DateSource.TEXT and embargo is not None
             and embargo.date() == date.date()):
@@ -181,20 +181,47 @@ def _bool(meta: Mapping[str, Any], key: str, path: str) -> bool:
     raise FrontMatterError(path, f"front matter {key!r} must be true or false, got {value!r}")
 
 
-def _datetime(meta: Mapping[str, Any], key: str, tz: tzinfo, path: str) -> datetime | None:
-    value = meta.get(key)
+# Other names site generators give these keys (Hugo: publishDate, lastmod; any case)
+ALIASES = {"date": ("publishdate", "pubdate"), "updated": ("lastmod",)}
+
+
+def _datetime(
+    meta: Mapping[str, Any], key: str, tz: tzinfo, path: str,
+    warnings: list[Diagnostic] | None = None,
+) -> datetime | None:
+    """A front-matter date. Not ISO 8601, it is read by dateparser, with a warning. With
+    ``warnings`` (date, updated), a value that is no date at all is a warning and left out;
+    without (embargo), it refuses the file: a release is never published early."""
+    name, value = key, meta.get(key)
+    if value is None and warnings is not None:
+        lower = {k.lower(): k for k in meta if isinstance(k, str)}
+        for alias in ALIASES.get(key, ()):
+            if alias in lower:
+                name, value = lower[alias], meta[lower[alias]]
+                break
     if value is None or value == "":
         return None
     try:
         return parse_iso_datetime(value, default_tz=tz)
     except (ValueError, TypeError) as e:
-        raise FrontMatterError(path, f"front matter {key!r}: {e}") from None
+        loose = parse_loose_datetime(value, tz) if isinstance(value, str) else None
+        if loose is not None:
+            if warnings is not None:
+                warnings.append(Diagnostic(path, (
+                    f"front matter {name!r} {value!r} is not ISO 8601; read as "
+                    f"{loose.isoformat()} (write e.g. 2024-03-19T10:00:00+01:00)")))
+            return loose
+        if warnings is None:
+            raise FrontMatterError(path, f"front matter {name!r}: {e}") from None
+        warnings.append(Diagnostic(path, f"front matter {name!r} is left out: {e}"))
+        return None
 
 
 def _date(
-    meta: Mapping[str, Any], reading: TextReading, tz: tzinfo, path: str
+    meta: Mapping[str, Any], reading: TextReading, tz: tzinfo, path: str,
+    warnings: list[Diagnostic],
 ) -> tuple[datetime | None, DateSource | None]:
-    fm_date = _datetime(meta, "date", tz, path)
+    fm_date = _datetime(meta, "date", tz, path, warnings)
     if fm_date is not None:
         return fm_date, DateSource.FRONT_MATTER
     if reading.date is not None:
