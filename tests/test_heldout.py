@@ -191,20 +191,10 @@ XFAIL: dict[tuple[str, str], str] = {
         "an event name before the city ('**NODE.JS INTERACTIVE 2016, AUSTIN, TX., Nov. 30, 2016** —') is not a dateline shape the reader knows, as held-out 23",
     ('67_sourcegraph-gitlab-globenewswire.txt', 'body_paragraphs'):
         "the '## Helpful Links' heading and list are kept as body and a '## ' heading glued to its paragraph is split from it (23 instead of 20)",
-    ('68_sourcegraph-abcs-mdash-entity.txt', 'dateline_city'):
-        "the dateline separator is the HTML entity '&mdash;' in Markdown source ('SAN FRANCISCO, April 23, 2020 &mdash; …'), which is not read as a dash",
-    ('69_sourcegraph-seriesb-mdash.txt', 'dateline_city'):
-        "the dateline separator is the HTML entity '&mdash;' in Markdown source ('SAN FRANCISCO, April 23, 2020 &mdash; …'), which is not read as a dash",
     ('68_sourcegraph-abcs-mdash-entity.txt', 'body_paragraphs'):
         "the '## ' heading glued to the first quote and each '&mdash; Name, age' attribution line become blocks of their own, and the Helpful Links list is kept (12 instead of 7)",
     ('69_sourcegraph-seriesb-mdash.txt', 'body_paragraphs'):
         "'## ' headings and '&mdash; …' attribution lines glued to their paragraphs become blocks of their own, and the Helpful Links list is kept (21 instead of 12)",
-    ('70_infinyon-funding-strong-dateline.txt', 'dateline_city'):
-        "'<strong>SANTA CLARA, CA</strong> --' with no date: an HTML <strong> tag around the city and no date, so no dateline is found",
-    ('71_infinyon-motherduck-reflinks.txt', 'dateline_city'):
-        "'<strong>SANTA CLARA, CA</strong> --' with no date: an HTML <strong> tag around the city and no date, so no dateline is found",
-    ('72_infinyon-bca-hugo-ref.txt', 'dateline_city'):
-        "'<strong>SANTA CLARA, CA</strong> --' with no date: an HTML <strong> tag around the city and no date, so no dateline is found",
     ('73_xrsheffield-locked-up-ends.txt', 'contacts'):
         "'Nila: xrsheffield@gmail.com': a single given name before the colon is not taken for a name",
     ('73_xrsheffield-locked-up-ends.txt', 'body_paragraphs'):
@@ -213,8 +203,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "'### Contact Details:' written as a '- ' list separated by blank lines: only the first item is read",
     ('74_xrsheffield-paint-streets-ends.txt', 'body_paragraphs'):
         "ambiguous: the 'Facebook Event: https://…' link line before the end mark is kept as body (7 instead of 6)",
-    ('75_xrsheffield-declares-notes.txt', 'contacts'):
-        "the Facebook event URL in the contact block ('…/events/358493925030809/') is read as a third, nameless contact with the event id as phone",
     ('76_xrch-nogoingback-it.txt', 'date'):
         "ambiguous: Hugo's front-matter 'publishdate' (2020-07-15) is taken as the date, as front matter wins over the text; the label takes the dateline's 18 July",
     ('76_xrch-nogoingback-it.txt', 'body_paragraphs'):

@@ -282,3 +282,22 @@ def test_a_bold_end_mark_is_the_mark() -> None:
     text = ("Sheffield rebels lock on\n\nSHEFFIELD, 5 May 2021 – Activists locked themselves to the "
             "doors of the bank this morning.\n\n**ENDS**\n\nContact: Nathan, xrshefpress@gmail.com\n")
     assert read_text(text, markdown=True).end_mark == "ENDS"
+
+
+def test_inline_html_and_character_references_in_a_markdown_dateline() -> None:
+    # Sourcegraph: "SAN FRANCISCO, April 23, 2020 &mdash; …"; InfinyOn: "<strong>SANTA CLARA, CA</strong> --"
+    text = ("# Sourcegraph launches ABCs\n\nSAN FRANCISCO, April 23, 2020 &mdash; [Sourcegraph](https://"
+            "about.sourcegraph.com/), the leader in Universal Code Search, today announced a new program.\n")
+    r = read_text(text, markdown=True)
+    assert (r.dateline_city, r.date) == ("SAN FRANCISCO", date(2020, 4, 23))
+    strong = ("# InfinyOn raises seed funding\n\n<strong>SANTA CLARA, CA</strong> -- InfinyOn, a real-time "
+              "event streaming company, raised a $5M round of seed funding.\n")
+    assert read_text(strong, markdown=True).dateline_city == "SANTA CLARA"
+
+
+def test_digits_of_a_link_in_a_contact_block_are_not_a_phone() -> None:
+    text = ("Sheffield declares\n\nSHEFFIELD, 5 May 2021 – Activists met the council today.\n\nENDS\n\n"
+            "Contacts:\n\nNathan Strathdee: 07741490906, xrshefpress@gmail.com\n\n"
+            "Facebook: https://www.facebook.com/events/358493925030809/\n\nTwitter: @XRShef\n")
+    r = read_text(text, markdown=False)
+    assert [c.phone for c in r.contacts] == ["07741490906"]

@@ -23,6 +23,7 @@ one-character lines) is read up to ``MAX_PARAGRAPHS`` and kept as one block afte
 
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -802,8 +803,18 @@ def _is_source_end(text: str) -> bool:
     return len(text) <= 150 and _SOURCE_END.fullmatch(text) is not None
 
 
+_INLINE_TAG = re.compile(r"</?(?:strong|b|em|i|u|span)(?:\s[^<>]{0,200})?>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
 def _unmark(text: str) -> str:
-    """Text without the Markdown marks that may wrap a label ("## About X", "**Contact:**")."""
+    """Text without the Markdown marks that may wrap a label ("## About X", "**Contact:**"),
+    inline HTML ("<strong>SANTA CLARA, CA</strong> --") and character references
+    ("April 23, 2020 &mdash;"), as Markdown allows them."""
+    if "<" in text[:200]:
+        text = _INLINE_TAG.sub("", text)
+    if "&" in text[:300] and _ENTITY.search(text, 0, 300):
+        text = html.unescape(text)
     if text[:1] in "#*_>":
         text = text.lstrip("#*_> \t")
     head = text[:160]
@@ -1272,6 +1283,9 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
         found: list[tuple[int, int]] = []
         emails = [[m.start(), m.end()] for m in _EMAIL.finditer(segment)] if "@" in segment else []
         phones = _phones(segment) if _DIGIT.search(segment) else []
+        if phones and ("://" in segment or "www." in segment):  # ".../events/358493925030809/"
+            urls = [m.span() for m in _URL.finditer(segment)]
+            phones = [ph for ph in phones if not any(a <= ph[1] < b for a, b in urls)]
         for value, start, end in phones:
             inside = False
             for span in emails:
