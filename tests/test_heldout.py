@@ -199,8 +199,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "'Nila: xrsheffield@gmail.com': a single given name before the colon is not taken for a name",
     ('73_xrsheffield-locked-up-ends.txt', 'body_paragraphs'):
         "the 'Left Hand Photo:' caption and the '## Sources:' references (heading and six lines) are kept as body (18 instead of 10)",
-    ('74_xrsheffield-paint-streets-ends.txt', 'contacts'):
-        "'### Contact Details:' written as a '- ' list separated by blank lines: only the first item is read",
     ('74_xrsheffield-paint-streets-ends.txt', 'body_paragraphs'):
         "ambiguous: the 'Facebook Event: https://…' link line before the end mark is kept as body (7 instead of 6)",
     ('76_xrch-nogoingback-it.txt', 'date'):

@@ -301,3 +301,14 @@ def test_digits_of_a_link_in_a_contact_block_are_not_a_phone() -> None:
             "Facebook: https://www.facebook.com/events/358493925030809/\n\nTwitter: @XRShef\n")
     r = read_text(text, markdown=False)
     assert [c.phone for c in r.contacts] == ["07741490906"]
+
+
+def test_contacts_as_a_list_with_blank_lines_between_items() -> None:
+    # Extinction Rebellion Sheffield: "### Contact Details:" then one "- " item a person, each a
+    # block of its own; every person is read
+    text = ("Paint the streets\n\nSHEFFIELD, 5 May 2021 – Activists will paint the streets this "
+            "Saturday in the city centre.\n\n**ENDS**\n\n### Contact Details:\n\n"
+            "- Nathan Strathdee, 07741490906, xrshefpress@gmail.com\n\n- George Hume, xrshefpress@gmail.com\n\n"
+            "- Dr Bing Jones, 07711447306, bingportraits@gmail.com\n")
+    r = read_text(text, markdown=True)
+    assert [c.name for c in r.contacts] == ["Nathan Strathdee", "George Hume", "Dr Bing Jones"]

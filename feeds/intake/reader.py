@@ -1911,7 +1911,8 @@ class _Reader:
             p = paras[k]
             k += 1
             kind = _back_kind(p)
-            if kind is None and len(p.text) <= 60 and self.more_info_heading(k - 1):
+            if (kind is None and len(p.text) <= 60 and p.kind != "list" and "@" not in p.text
+                    and self.more_info_heading(k - 1)):
                 self.contacts.start_section()
                 state = "contact"
                 continue
@@ -1963,11 +1964,11 @@ class _Reader:
             elif state == "contact" and p.kind in ("", "heading"):
                 self.contacts.add_line(p.text, p.line, inline=False)
             elif state == "contact" and p.kind == "list":  # "- Email: x@y": one field an item
-                for n, item in enumerate(p.text.split("\n")):
+                for offset, item in enumerate(p.text.split("\n")):
                     bullet = _BULLET.match(item.lstrip())
                     text = item.lstrip()[bullet.end():] if bullet else item
                     if text.strip():
-                        self.contacts.add_line(text.strip(), p.line + n, inline=False)
+                        self.contacts.add_line(text.strip(), p.line + offset, inline=False)
 
     def take_contact(self, p: _Para, *, inline_first: bool) -> None:
         text = _unmark(p.text)
