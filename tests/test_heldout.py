@@ -181,14 +181,8 @@ XFAIL: dict[tuple[str, str], str] = {
     ('60_iom-ue-vulnerables-nav-fr.txt', 'title'):
         '29 lines of IOM site navigation without blank lines before the headline, as held-out 17',
     # Batch 4 (61-85)
-    ('62_nodejs-survey-wrapped-md.txt', 'dateline_city'):
-        "'**SAN FRANCISCO, April, 12, 2016** —': a stray comma after the month ('April, 12') and a Markdown link that wraps the dateline paragraph onto the next line; no dateline is found",
-    ('62_nodejs-survey-wrapped-md.txt', 'body_paragraphs'):
-        "ambiguous: '## About the Survey' (survey method, not company boilerplate) and its paragraph are cut as an About section (20 instead of 22); the wrapped dateline paragraph also loses its first two lines",
     ('63_nodejs-express-date-mismatch.txt', 'date'):
         "the front-matter date (2016-10-02, month and day swapped) is taken over the dateline's 'Feb. 10, 2016'",
-    ('64_nodejs-momentum-event-dateline.txt', 'dateline_city'):
-        "an event name before the city ('**NODE.JS INTERACTIVE 2016, AUSTIN, TX., Nov. 30, 2016** —') is not a dateline shape the reader knows, as held-out 23",
     ('67_sourcegraph-gitlab-globenewswire.txt', 'body_paragraphs'):
         "the '## Helpful Links' heading and list are kept as body and a '## ' heading glued to its paragraph is split from it (23 instead of 20)",
     ('68_sourcegraph-abcs-mdash-entity.txt', 'body_paragraphs'):

@@ -312,3 +312,14 @@ def test_contacts_as_a_list_with_blank_lines_between_items() -> None:
             "- Dr Bing Jones, 07711447306, bingportraits@gmail.com\n")
     r = read_text(text, markdown=True)
     assert [c.name for c in r.contacts] == ["Nathan Strathdee", "George Hume", "Dr Bing Jones"]
+
+
+def test_datelines_with_an_event_before_the_city_or_a_comma_after_the_month() -> None:
+    # Node.js Foundation releases
+    text = ("# Node.js momentum\n\n**NODE.JS INTERACTIVE 2016, AUSTIN, TX., Nov. 30, 2016** — The Node.js "
+            "Foundation, a community-led consortium, announced new members today.\n")
+    r = read_text(text, markdown=True)
+    assert (r.dateline_city, r.dateline_raw) == ("AUSTIN", "NODE.JS INTERACTIVE 2016, AUSTIN, TX., Nov. 30, 2016 —")
+    comma = ("# Node.js survey\n\n**SAN FRANCISCO, April, 12, 2016** — The Node.js Foundation, a "
+             "community-led consortium, today released a survey of its users.\n")
+    assert read_text(comma, markdown=True).dateline_city == "SAN FRANCISCO"

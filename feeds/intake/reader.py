@@ -653,7 +653,7 @@ _WEEKDAY = (
 )
 _DL_DATE = (
     rf"(?:(?i:{_WEEKDAY}){_S}+)?(?:(?:le|den|el|am|on|the){_S}+)?"
-    rf"(?P<date>[^\W\d_]{{3,10}}\.?{_S}+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)(?:,?{_S}+\d{{4}})?"
+    rf"(?P<date>[^\W\d_]{{3,10}}\.?,?{_S}+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)(?:,?{_S}+\d{{4}})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?{_S}+(?:de{_S}+)?(?:{MONTH_PAIR}|[^\W\d_]{{3,12}})\.?(?:,?{_S}+(?:de{_S}+"
     rf"|del{_S}+)?\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
     rf"(?:,?{_S}*(?:(?:at|@){_S}+)?\d{{1,2}}[:.]\d{{2}}(?:{_S}*(?:[ap]\.?m\.?|[AP]\.?M\.?))?"
@@ -879,6 +879,11 @@ def _match_dateline(text: str) -> _Dateline | None:
             m.end() >= len(text),
         )
     m = _DATELINE.match(head)
+    if m is None and (comma := head.find(", ", 0, 60)) > 0 and _DIGIT.search(head, 0, comma):
+        # "NODE.JS INTERACTIVE 2016, AUSTIN, TX., Nov. 30, 2016 —": an event before the city
+        after = _DATELINE.match(head, comma + 2)
+        if after is not None and after.group("date") is not None:
+            m = after
     if m is None or (m.group("date") is None and m.group("wire") is None):
         last = _DATELINE_DATE_LAST.match(head)
         if last is not None and (last.group("wire") is not None or _day_and_month(last.group("date"))):
@@ -899,7 +904,8 @@ def _match_dateline(text: str) -> _Dateline | None:
     second = _SECOND_CITY.search(m.group("region"))
     if second is not None:  # "LIVINGSTON, Scotland and SHENZHEN, China": both cities
         city = f"{city} {second.group('conj')} {second.group('city')}"
-    return _Dateline(m.group(0).strip(), city, date_text, bool(date_text or wire), standalone)
+    raw = head[:m.end()].strip()  # from the line's start: an event before the city is in it
+    return _Dateline(raw, city, date_text, bool(date_text or wire), standalone)
 
 
 def _day_and_month(text: str) -> bool:
