@@ -323,3 +323,16 @@ def test_datelines_with_an_event_before_the_city_or_a_comma_after_the_month() ->
     comma = ("# Node.js survey\n\n**SAN FRANCISCO, April, 12, 2016** — The Node.js Foundation, a "
              "community-led consortium, today released a survey of its users.\n")
     assert read_text(comma, markdown=True).dateline_city == "SAN FRANCISCO"
+
+
+def test_link_and_source_sections_and_french_notes_end_the_body() -> None:
+    text = ("# Sourcegraph and GitLab\n\nSAN FRANCISCO, March 3, 2020 — Sourcegraph today announced an "
+            "integration with GitLab.\n\nIt is available now.\n\n## Helpful Links\n\n"
+            "- [Sourcegraph Website](https://about.sourcegraph.com/)\n- [Docs](https://docs.sourcegraph.com/)\n")
+    assert len(read_text(text, markdown=True).paragraphs) == 2
+    sources = text.replace("## Helpful Links", "## Sources:")
+    assert len(read_text(sources, markdown=True).paragraphs) == 2
+    fr = ("Appel au Conseil fédéral\n\nBerne, le 11 août 2021 – Des médecins remettent un appel au "
+          "Conseil fédéral.\n\nNote pour les éditeurs\n\n[1] Le rapport du GIEC.\n")
+    r = read_text(fr, markdown=False, languages=("fr",))
+    assert len(r.paragraphs) == 1 and r.notes

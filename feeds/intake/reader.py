@@ -505,7 +505,8 @@ _BRANCHES: dict[str, str] = {
     r"(?=(?-i:[A-Z])|[\u0600-\u06ff])",
     # "Notes to editors", "Notes aux rédactions", "Not till redaktionen"
     "notes": r"(?:notes?|nb)\s+(?:to|for)\s+(?:the\s+)?editors?|editor['’]?s['’]?\s+notes?"
-    r"|notes?\s+(?:aux|à\s+la|pour\s+les)\s+r[ée]dact\w*|notas?\s+(?:para|a|al|a\s+los)\s+"
+    r"|notes?\s+(?:aux|à\s+la|pour\s+les|à\s+l['’]attention\s+des)\s+(?:r[ée]dact\w*|[ée]diteurs"
+    r"|journalistes)|notas?\s+(?:para|a|al|a\s+los)\s+"
     r"(?:los\s+)?(?:editor\w*|redacci[oó]n|periodistas)|hinweise?\s+f[üu]r\s+(?:die\s+)?"
     r"redaktion\w*|redaktionelle\s+hinweise|not(?:er)?\s+till\s+redaktion\w*|till\s+redaktionen"
     r"|ملاحظات?\s+للمحررين",
@@ -519,6 +520,9 @@ _BRANCHES: dict[str, str] = {
     r"|statements\s+and\s+conclusions\s+of|additional\s+resources|related\s+(?:links"
     r"|resources)|multimedia\s+(?:assets|available)|media\s+assets|downloads?\s*:"
     r"|social\s+media\s*:"
+    # a section of links or sources after the text: "## Helpful Links", "## Sources:"
+    r"|(?:(?:helpful|useful|related|more|further|other|important)\s+links|sources|references"
+    r"|r[ée]f[ée]rences|quellen|fuentes|fontes|liens\s+utiles)[ \t]*:?[ \t]*$"
     # a letter's sign-off ("Sincerely," then name, title, organisation): the statement ends
     r"|(?:(?:yours\s+)?(?:sincerely|faithfully|truly)(?:\s+yours)?|(?:best|kind|warm|warmest)"
     r"\s+regards|regards|respectfully(?:\s+yours)?|cordialement|atentamente|saludos\s+cordiales"
@@ -544,11 +548,14 @@ _ROUTE_TABLE: list[tuple[str, tuple[str, ...]]] = [
     ("view originally [original/source pubblicato herausgeber herausgeberin publié publie "
      "published", ("trailer",)),
     ("fuente fonte quelle source källa kilde bron", ("source_line",)),
+    ("helpful useful important other sources references références quellen fuentes fontes liens",
+     ("disclaimer",)),
     ("the", ("trailer",)),
     ("this", ("trailer", "disclaimer")),
     ("company visit email e-mail follow logo", ("junk",)),
     ("for para pour för for für fur per voor", ("contact_for", "contact_inquiries", "contact_info")),
     ("more further plus ulteriori maggiori más mas weitere mehr mer meer", ("contact_info",)),
+    ("more further", ("disclaimer",)),
     (_CONTACT_WORDS, ("contact_colon", "contact_heading")),
     (_QUALIFIER_WORDS, ("contact_colon", "contact_heading", "contact_inquiries", "disclaimer")),
     ("about acerca à a informazioni نبذة", ("about",)),
