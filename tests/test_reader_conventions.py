@@ -322,7 +322,9 @@ def test_datelines_with_an_event_before_the_city_or_a_comma_after_the_month() ->
     assert (r.dateline_city, r.dateline_raw) == ("AUSTIN", "NODE.JS INTERACTIVE 2016, AUSTIN, TX., Nov. 30, 2016 —")
     comma = ("# Node.js survey\n\n**SAN FRANCISCO, April, 12, 2016** — The Node.js Foundation, a "
              "community-led consortium, today released a survey of its users.\n")
-    assert read_text(comma, markdown=True).dateline_city == "SAN FRANCISCO"
+    r = read_text(comma, markdown=True)
+    assert (r.dateline_city, r.date) == ("SAN FRANCISCO", date(2016, 4, 12))
+    assert not any("not understood" in w for _, w in r.warnings)
 
 
 def test_link_and_source_sections_and_french_notes_end_the_body() -> None:

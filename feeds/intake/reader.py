@@ -2042,8 +2042,11 @@ class _Reader:
         return tuple("\n".join(lines) for lines in out)
 
 
+_COMMA_AFTER_MONTH = re.compile(r"^([^\W\d_]{3,10}\.?),(\s+\d)")
+
+
 def _dl_date(text: str, languages: Sequence[str]) -> date | None:
-    found = find_text_date(text, languages)
+    found = find_text_date(_COMMA_AFTER_MONTH.sub(r"\1\2", text), languages)  # "April, 12, 2016"
     return found[0] if found else None
 
 
