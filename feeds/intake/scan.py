@@ -72,16 +72,17 @@ class ScanResult:
         return out
 
 
-_IGNORED_PREFIXES = (".", "#", "~")
+_IGNORED_FIRST = ".#~"  # hidden files, Emacs lock and autosave files
 IGNORED_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".temp", ".part", ".crdownload", ".bak")
 
 
 def is_content_name(name: str) -> bool:
-    """Not hidden, not an editor's swap or temp file, and a release's suffix."""
-    if name.startswith(_IGNORED_PREFIXES) or name.endswith(IGNORED_SUFFIXES):
-        return False
+    """Not hidden, not an editor's swap or temp file, and a release's suffix.
+
+    (A name with a release's suffix ends in none of ``IGNORED_SUFFIXES``: "a.md~" has the
+    suffix ".md~". The suffix is looked at first, as it turns away the most names.)"""
     dot = name.rfind(".")
-    return dot > 0 and name[dot:].lower() in SUFFIXES
+    return dot > 0 and name[dot:].lower() in SUFFIXES and name[0] not in _IGNORED_FIRST
 
 
 def find_files(root: Path, exclude: Iterable[str] = ()) -> Iterator[Found]:
