@@ -224,42 +224,10 @@ XFAIL: dict[tuple[str, str], str] = {
     ('85_investegate-ba-ifrs-ends.txt', 'end_mark'):
         "the lower-case 'ends' line is grouped with the wrapped '05.' line above it and is not taken for an end mark",
     # Batch 5 (86-110)
-    ('86_okfn-dsc-bold-dateline-de.txt', 'title'):
-        "refused: the front-matter 'image' mapping has keys src/title/license/license_url (the credit is in 'license'), not url/caption/credit/alt, and the whole file is refused",
-    ('86_okfn-dsc-bold-dateline-de.txt', 'dateline_city'):
-        "refused: the front-matter 'image' mapping has keys src/title/license/license_url (the credit is in 'license'), not url/caption/credit/alt, and the whole file is refused",
-    ('86_okfn-dsc-bold-dateline-de.txt', 'date'):
-        "refused: the front-matter 'image' mapping has keys src/title/license/license_url (the credit is in 'license'), not url/caption/credit/alt, and the whole file is refused",
-    ('86_okfn-dsc-bold-dateline-de.txt', 'language'):
-        "refused: the front-matter 'image' mapping has keys src/title/license/license_url (the credit is in 'license'), not url/caption/credit/alt, and the whole file is refused",
-    ('86_okfn-dsc-bold-dateline-de.txt', 'embargo'):
-        "refused: the front-matter 'image' mapping has keys src/title/license/license_url (the credit is in 'license'), not url/caption/credit/alt, and the whole file is refused",
-    ('86_okfn-dsc-bold-dateline-de.txt', 'photo_credit'):
-        "refused: the front-matter 'image' mapping has keys src/title/license/license_url (the credit is in 'license'), not url/caption/credit/alt, and the whole file is refused",
-    ('86_okfn-dsc-bold-dateline-de.txt', 'contacts'):
-        "refused: the front-matter 'image' mapping has keys src/title/license/license_url (the credit is in 'license'), not url/caption/credit/alt, and the whole file is refused",
-    ('86_okfn-dsc-bold-dateline-de.txt', 'body_paragraphs'):
-        "refused: the front-matter 'image' mapping has keys src/title/license/license_url (the credit is in 'license'), not url/caption/credit/alt, and the whole file is refused",
-    ('86_okfn-dsc-bold-dateline-de.txt', 'end_mark'):
-        "refused: the front-matter 'image' mapping has keys src/title/license/license_url (the credit is in 'license'), not url/caption/credit/alt, and the whole file is refused",
-    ('87_okfn-bits-baeume-broken-yaml-de.txt', 'title'):
-        "refused: the YAML front matter does not parse (an indented '  src: ' under a scalar 'image:'), and the whole file is refused",
     ('87_okfn-bits-baeume-broken-yaml-de.txt', 'dateline_city'):
-        "refused: the YAML front matter does not parse (an indented '  src: ' under a scalar 'image:'), and the whole file is refused",
-    ('87_okfn-bits-baeume-broken-yaml-de.txt', 'date'):
-        "refused: the YAML front matter does not parse (an indented '  src: ' under a scalar 'image:'), and the whole file is refused",
-    ('87_okfn-bits-baeume-broken-yaml-de.txt', 'language'):
-        "refused: the YAML front matter does not parse (an indented '  src: ' under a scalar 'image:'), and the whole file is refused",
-    ('87_okfn-bits-baeume-broken-yaml-de.txt', 'embargo'):
-        "refused: the YAML front matter does not parse (an indented '  src: ' under a scalar 'image:'), and the whole file is refused",
-    ('87_okfn-bits-baeume-broken-yaml-de.txt', 'photo_credit'):
-        "refused: the YAML front matter does not parse (an indented '  src: ' under a scalar 'image:'), and the whole file is refused",
+        "'Berlin. In diesem Jahr …': a German dateline ended by a full stop, not a dash, is not read",
     ('87_okfn-bits-baeume-broken-yaml-de.txt', 'contacts'):
-        "refused: the YAML front matter does not parse (an indented '  src: ' under a scalar 'image:'), and the whole file is refused",
-    ('87_okfn-bits-baeume-broken-yaml-de.txt', 'body_paragraphs'):
-        "refused: the YAML front matter does not parse (an indented '  src: ' under a scalar 'image:'), and the whole file is refused",
-    ('87_okfn-bits-baeume-broken-yaml-de.txt', 'end_mark'):
-        "refused: the YAML front matter does not parse (an indented '  src: ' under a scalar 'image:'), and the whole file is refused",
+        "the lone '**E-Mail**: presse@…' line after the text, with no contact heading, is not read as a contact",
     ('88_pilosa-toml-contact-first-html-hash.txt', 'dateline_city'):
         "the dateline inside an HTML <b> tag with spaces inside the tag ('<b> AUSTIN, May 2, 2017 </b> –') is not read",
     ('88_pilosa-toml-contact-first-html-hash.txt', 'contacts'):
@@ -272,42 +240,8 @@ XFAIL: dict[tuple[str, str], str] = {
         "a standalone ITALIC dateline line ('*Amsterdam, 1 February 2018*') is not read (the bold form is)",
     ('89_vamp-italic-dateline-wrapped.txt', 'body_paragraphs'):
         "Hugo's summary marker '<!--more-->' is kept as a block (8 instead of 7)",
-    ('90_nadeau-gsf-mdash-dateline.txt', 'title'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('90_nadeau-gsf-mdash-dateline.txt', 'dateline_city'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('90_nadeau-gsf-mdash-dateline.txt', 'date'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('90_nadeau-gsf-mdash-dateline.txt', 'language'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('90_nadeau-gsf-mdash-dateline.txt', 'embargo'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('90_nadeau-gsf-mdash-dateline.txt', 'photo_credit'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('90_nadeau-gsf-mdash-dateline.txt', 'contacts'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
     ('90_nadeau-gsf-mdash-dateline.txt', 'body_paragraphs'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('90_nadeau-gsf-mdash-dateline.txt', 'end_mark'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('91_nadeau-mentor-hyphen-dateline.txt', 'title'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('91_nadeau-mentor-hyphen-dateline.txt', 'dateline_city'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('91_nadeau-mentor-hyphen-dateline.txt', 'date'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('91_nadeau-mentor-hyphen-dateline.txt', 'language'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('91_nadeau-mentor-hyphen-dateline.txt', 'embargo'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('91_nadeau-mentor-hyphen-dateline.txt', 'photo_credit'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('91_nadeau-mentor-hyphen-dateline.txt', 'contacts'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('91_nadeau-mentor-hyphen-dateline.txt', 'body_paragraphs'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
-    ('91_nadeau-mentor-hyphen-dateline.txt', 'end_mark'):
-        "refused: the Wowchemy front-matter 'image' mapping has keys focal_point/preview_only, and the whole file is refused",
+        "the heading 'For more information about Grandir Sans Frontières' over the boilerplate is kept as body (6 instead of 5)",
     ('92_aocsj-otter-society-table-ja.txt', 'contacts'):
         "Japanese contact lines with title and surname AFTER the address ('<…> / 092-… 理事長 佐々木'): the first is read without its name, the second ('<…> 事務局長 岡元 （…）') not at all",
     ('92_aocsj-otter-society-table-ja.txt', 'body_paragraphs'):

@@ -95,10 +95,22 @@ def test_unclosed_front_matter_is_an_error_on_line_1() -> None:
 
 
 def test_broken_yaml_names_its_line() -> None:
+    """A key that does not parse is left out with a warning naming its line; the other keys
+    are kept (one broken line does not lose the release). A broken key that decides what is
+    published or when (embargo, draft, published, id, retracted) refuses the file, and so
+    does a block of which nothing parses."""
+    fm = split_front_matter("---\ntitle: x\ntags: [a, b\n---\nBody\n", "a.md")
+    assert fm.data == {"title": "x"}
+    ((line, message),) = fm.warnings
+    assert line == 3 and "'tags' does not parse and is left out" in message
+    fm = split_front_matter("---\ntitle: x\nimage: a.jpg\n  src: b.jpg\ndate: 2022-06-07\n---\nB\n", "a.md")
+    assert fm.data == {"title": "x", "date": "2022-06-07"} and fm.warnings[0][0] == 3
     with pytest.raises(FrontMatterError) as err:
-        split_front_matter("---\ntitle: x\ntags: [a, b\n---\nBody\n", "a.md")
+        split_front_matter("---\ntitle: x\nembargo: [2026\n---\nBody\n", "a.md")
+    assert "does not parse at its key 'embargo'" in str(err.value) and err.value.line == 3
+    with pytest.raises(FrontMatterError) as err:
+        split_front_matter("---\n[a, b\n---\nBody\n", "a.md")
     assert "does not parse" in str(err.value)
-    assert err.value.line is not None and err.value.line >= 3
 
 
 def test_front_matter_that_is_not_a_mapping() -> None:
@@ -157,6 +169,29 @@ def test_front_matter_dates_that_are_not_iso_are_read_or_left_out_with_a_warning
     assert any("front matter 'date' is left out" in w.message for w in r.warnings)
     with pytest.raises(FrontMatterError, match="'embargo'"):
         read("embargo: soon")
+
+
+def test_image_mappings_of_site_themes_are_read_and_published_false_is_a_draft() -> None:
+    """A theme's image keys (src, title, license; focal_point, preview_only) do not refuse the
+    release: the known ones and their usual names are read, the others named in a warning.
+    Jekyll's ``published: false`` keeps the release a draft."""
+    from zoneinfo import ZoneInfo
+
+    from feeds.intake.release import parse_release
+
+    def read(front: str):  # type: ignore[no-untyped-def]
+        text = f"---\ntitle: T\n{front}\n---\n\nBerlin, 06.07.2023 – Der Text.\n"
+        return parse_release(text.encode(), "r.md", site_language="de", timezone=ZoneInfo("UTC"))
+
+    r = read("image:\n  src: /files/a.jpg\n  title: Fünf Warnleuchten\n  license: Foto von Marek auf Unsplash\n"
+             "  license_url: https://unsplash.com/x")
+    assert (r.photo.url, r.photo.caption, r.photo.credit) == (
+        "/files/a.jpg", "Fünf Warnleuchten", "Foto von Marek auf Unsplash")
+    assert any("['license_url'] are not used" in w.message for w in r.warnings)
+    r = read('image:\n  caption: ""\n  focal_point: ""\n  preview_only: false')
+    assert r.photo is None and r.title == "T"
+    assert not r.draft
+    assert read("published: false").draft and not read("published: true").draft
 
 
 def test_markdown_body_is_sanitised() -> None:

@@ -42,6 +42,7 @@ class FrontMatter:
     syntax: str  # "yaml", "toml" or "" when the file has none
     body: str  # the text after the closing delimiter
     body_first_line: int  # file line number of body's first line
+    warnings: tuple[tuple[int, str], ...] = ()  # (line, message): keys left out
 
 
 def split_front_matter(text: str, path: str) -> FrontMatter:
@@ -61,8 +62,49 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
     after = end.end() + 1 if end.end() < len(text) else end.end()
     body_first_line = text.count("\n", 0, after) + 1
     syntax = "yaml" if fence == "---" else "toml"
-    data = _parse(block, syntax, path)
-    return FrontMatter(data, syntax, text[after:], body_first_line)
+    try:
+        data = _parse(block, syntax, path)
+        left_out: list[tuple[int, str]] = []
+    except FrontMatterError:
+        if syntax != "yaml":
+            raise
+        data, left_out = _parse_by_key(block, path)  # raises the first error when it cannot
+    return FrontMatter(data, syntax, text[after:], body_first_line, tuple(left_out))
+
+
+# A top-level YAML key at the start of a line: where one entry of a mapping begins
+_TOP_KEY = re.compile(r"^(?=[^\s#\-][^:\n]*:(?:[ \t]|$))", re.MULTILINE)
+# Keys whose loss would change what is published or when: a file missing one is refused
+_KEYS_THAT_MUST_PARSE = frozenset({"embargo", "draft", "published", "id", "retracted"})
+
+
+def _parse_by_key(block: str, path: str) -> tuple[dict[str, Any], list[tuple[int, str]]]:
+    """YAML front matter that does not parse as a whole, read one top-level key at a time
+    (each by the YAML loader): the keys that parse are kept, the others left out with a
+    warning, so one broken line ("image: a.jpg" over an indented "  src:") does not lose the
+    release. Refused as before when nothing parses or a key that decides publishing fails."""
+    data: dict[str, Any] = {}
+    left_out: list[tuple[int, str]] = []
+    starts = [m.start() for m in _TOP_KEY.finditer(block)]
+    if not starts or block[:starts[0]].strip():
+        _parse(block, "yaml", path)  # raises: not a mapping of keys to entries
+    for n, start in enumerate(starts):
+        entry = block[start: starts[n + 1] if n + 1 < len(starts) else len(block)]
+        line = block.count("\n", 0, start) + 2  # the file's line: the opening "---" is line 1
+        key = entry.split(":", 1)[0].strip()
+        try:
+            part = _parse(entry, "yaml", path)
+        except FrontMatterError as e:
+            if key.lower() in _KEYS_THAT_MUST_PARSE:
+                raise FrontMatterError(path, e.message.replace("does not parse", (
+                    f"does not parse at its key {key!r}")), line=line) from None
+            left_out.append((line, f"front matter {key!r} does not parse and is left out: "
+                                   f"{e.message.split(': ', 1)[-1]}"))
+            continue
+        data.update(part)
+    if not data:
+        _parse(block, "yaml", path)  # raises the whole block's error
+    return data, left_out
 
 
 def _parse(block: str, syntax: str, path: str) -> dict[str, Any]:

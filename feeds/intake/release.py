@@ -75,6 +75,7 @@ def parse_release(
     decoded = decode(data, path)
     warnings = [Diagnostic(path, w) for w in decoded.warnings]
     fm = split_front_matter(decoded.text, path)
+    warnings += [Diagnostic(path, message, line) for line, message in fm.warnings]
     meta = fm.data
     suffix = _suffix(path).lower()
     is_markdown = suffix in MARKDOWN_SUFFIXES or bool(fm.syntax) or looks_like_markdown(fm.body)
@@ -120,6 +121,9 @@ def parse_release(
     else:
         language, language_source = site_language, "site"
     summary = _text(meta, "summary", path) or summarize(reading.paragraphs, body_format)
+    photo = _photo(meta, reading, path, warnings)
+    # Jekyll's "published: false" is a draft too
+    draft = _bool(meta, "draft", path) or ("published" in meta and not _bool(meta, "published", path))
 
     return Release(
         path=path,
@@ -135,7 +139,7 @@ def parse_release(
         language=language,
         language_source=language_source,
         embargo_until=embargo,
-        photo=_photo(meta, reading, path),
+        photo=photo,
         contacts=_contacts(meta, reading, path),
         tags=_tags(meta, path),
         paragraphs=reading.paragraphs,
@@ -143,7 +147,7 @@ def parse_release(
         end_mark=reading.end_mark,
         about=reading.about,
         notes=reading.notes,
-        draft=_bool(meta, "draft", path),
+        draft=draft,
         retracted=_bool(meta, "retracted", path),
         warnings=tuple(warnings),
         extra=tuple(
@@ -244,23 +248,40 @@ def _after_first_line(text: str) -> str:
     return stripped[newline + 1:] if newline >= 0 else stripped
 
 
-def _photo(meta: Mapping[str, Any], reading: TextReading, path: str) -> Photo | None:
+# The keys of an image mapping, with the names site themes give them (the first one wins)
+IMAGE_KEYS: dict[str, tuple[str, ...]] = {
+    "url": ("url", "src", "path", "file", "filename"),
+    "caption": ("caption", "title"),
+    "credit": ("credit", "attribution", "copyright", "license"),
+    "alt": ("alt",),
+}
+_IMAGE_NAMES = frozenset(name for names in IMAGE_KEYS.values() for name in names)
+
+
+def _photo(
+    meta: Mapping[str, Any], reading: TextReading, path: str, warnings: list[Diagnostic]
+) -> Photo | None:
     image = meta.get("image")
     if isinstance(image, str) and not image.strip():
         image = None  # `image = ""`, as site generators' archetypes write it: no photo
     if isinstance(image, str):
         return Photo(url=image.strip(), caption=reading.photo_caption, credit=reading.photo_credit)
     if isinstance(image, dict):
-        fields = {k: image.get(k) for k in ("url", "caption", "credit", "alt")}
-        unknown = set(image) - set(fields)
-        if unknown:
-            raise FrontMatterError(
-                path, f"front matter 'image' has unknown keys {sorted(unknown)}; "
-                "expected url, caption, credit, alt",
-            )
-        clean = {k: strip_uncarriable(str(v)).strip() or None if v else None for k, v in fields.items()}
-        return Photo(url=clean["url"], caption=clean["caption"], credit=clean["credit"],
-                     alt=clean["alt"])
+        unknown = sorted(str(k) for k in image if k not in _IMAGE_NAMES)
+        if unknown:  # a theme's own keys ("focal_point", "license_url"): not a reason to refuse
+            warnings.append(Diagnostic(path, (
+                f"front matter 'image' keys {unknown} are not used (known: url or src, caption, "
+                "credit, alt)")))
+        clean: dict[str, str | None] = {}
+        for field, names in IMAGE_KEYS.items():
+            values = (image.get(name) for name in names)
+            value = next((v for v in values if v not in (None, "") and not isinstance(v, bool)), None)
+            text = strip_uncarriable(str(value)).strip() if value is not None else ""
+            clean[field] = text or None
+        if any(clean.values()):
+            return Photo(url=clean["url"], caption=clean["caption"], credit=clean["credit"],
+                         alt=clean["alt"])
+        image = None  # every value empty: what the text says, if anything
     if image is not None:
         raise FrontMatterError(
             path, "front matter 'image' must be a URL or a mapping with url, caption, credit"
