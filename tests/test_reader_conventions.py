@@ -338,3 +338,26 @@ def test_link_and_source_sections_and_french_notes_end_the_body() -> None:
           "Conseil fédéral.\n\nNote pour les éditeurs\n\n[1] Le rapport du GIEC.\n")
     r = read_text(fr, markdown=False, languages=("fr",))
     assert len(r.paragraphs) == 1 and r.notes
+
+
+def test_austrian_ots_dateline_and_end_mark() -> None:
+    # APA-OTS: "Wien (ÖVP-Klub) Bezugnehmend …" (no dash after the agency), "(Schluss)"
+    text = ("Wiener ÖVP empfiehlt präzisere Medienbeobachtung\n\nWien (ÖVP-Klub) Bezugnehmend auf das "
+            "heutige Pressegespräch der Abgeordneten empfiehlt die Wiener ÖVP eine präzisere "
+            "Medienbeobachtung.\n\n(schluß)\n")
+    r = read_text(text, markdown=False, languages=("de",))
+    assert (r.dateline_city, r.end_mark, len(r.paragraphs)) == ("Wien", "(schluß)", 1)
+    dated = text.replace("Wien (ÖVP-Klub)", "Wien, 11. Juni 2002 (ÖVP-PK)").replace("(schluß)", "(Schluss)")
+    r = read_text(dated, markdown=False, languages=("de",))
+    assert (r.dateline_city, r.date, r.end_mark) == ("Wien", date(2002, 6, 11), "(Schluss)")
+
+
+def test_italic_dateline_link_row_and_linked_credit() -> None:
+    text = ("# Vamp 1.0\n\n[EN](https://x.org/en) / [CA](https://x.org/ca) / [DE](https://x.org/de)\n\n"
+            "*Amsterdam, 1 February 2018*\n\nVamp today released version 1.0 of its canary-release tool "
+            "for Kubernetes, after two years of work.\n\n"
+            "[©Negative space via Unsplash CCBY](https://unsplash.com/x)\n")
+    r = read_text(text, markdown=True)
+    assert (r.dateline_city, r.date) == ("Amsterdam", date(2018, 2, 1))
+    assert r.paragraphs[0].startswith("Vamp today")
+    assert r.photo_credit == "Negative space via Unsplash CCBY"

@@ -424,7 +424,7 @@ _CREDIT_BEFORE = re.compile(r"(?P<credit>(?:[^\n©.!?]|\.(?=\S)){2,60}?)[ \t\u00
 
 _END_MARK = re.compile(
     r"#[ \t]*#[ \t]*#(?:[ \t]*#)*|[-–—][ \t]*30[ \t]*[-–—]|[-–—]?[ \t]*(?:ENDS?|FIN|SLUT|ENDE"
-    r"|انتهى)[ \t]*[-–—]?|\*{1,3}[ \t]*ENDS?[ \t]*\*{1,3}|\((?:ENDS?|FIN)\)\.?|ENDS?\.|-?xxx-?"
+    r"|انتهى)[ \t]*[-–—]?|\*{1,3}[ \t]*ENDS?[ \t]*\*{1,3}|\((?:ENDS?|FIN|schlu(?:ß|ss))\)\.?|ENDS?\.|-?xxx-?"
     r"|[-–—][ \t]*#{3}[ \t]*[-–—]|\*\*#{3}\*\*",
     re.IGNORECASE,
 )
@@ -686,6 +686,10 @@ _DATELINE_DATE_LAST = re.compile(
     rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}})(?:{_S}*{_WIRE})?{_S}+{_DL_DATE}"
     rf"(?P<tail>{_DASH})"
 )
+_DATELINE_AGENCY_NO_DASH = re.compile(  # APA-OTS: "Wien (ÖVP-Klub) Bezugnehmend auf …"
+    rf"(?P<city>{_CITY_WORD}(?:{_S}{_CITY_WORD})?)(?:{_COMMA}{_S}*{_DL_DATE})?{_S}+"
+    rf"(?P<wire>\([^():\n]{{2,40}}\)){_S}+(?=[A-ZÄÖÜ])"
+)
 _DATELINE_WIRE_ONLY = re.compile(rf"--{_S}*(?P<wire>[^\W\d_][^\n]{{1,40}}?){_S}*--{_S}*")
 _WIRE_LINE = re.compile(  # "BURLINGTON, ON / PR Karma / December 11, 2025 10:50"
     rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}}){_S}*/{_S}*[^/\n]{{1,40}}?{_S}*/{_S}*"
@@ -823,6 +827,8 @@ def _unmark(text: str) -> str:
     if "&" in text[:300] and _ENTITY.search(text, 0, 300):
         text = html.unescape(text)
     if text[:1] in "#*_>":
+        if text[:1] in "*_" and len(text) <= 120:
+            text = text.rstrip("*_ \t")  # "*Amsterdam, 1 February 2018*": a line in italics
         text = text.lstrip("#*_> \t")
     head = text[:160]
     if "**" in head or "__" in head:
@@ -895,6 +901,11 @@ def _match_dateline(text: str) -> _Dateline | None:
         last = _DATELINE_DATE_LAST.match(head)
         if last is not None and (last.group("wire") is not None or _day_and_month(last.group("date"))):
             m = last
+    if m is None and len(text) >= 100:
+        agency = _DATELINE_AGENCY_NO_DASH.match(head)
+        if agency is not None and _city_ok(agency.group("city")):
+            return _Dateline(agency.group(0).strip(), agency.group("city"), agency.group("date"),
+                             True, False)
     if m is None or not _city_ok(m.group("city")):
         return None
     standalone = not m.group("tail").strip() or m.end() >= len(text)
@@ -951,6 +962,8 @@ def _only_date_words(leftover: str) -> bool:
 
 # A document symbol on a line of its own (UN: "REF/G/102", "SG/SM/21345", "GA/12345"):
 # letters, then parts after slashes, one of them numbered
+_LINK_TEXT = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)\s*")
+_LINK_ONLY = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
 _DOC_SYMBOL = re.compile(r"(?=\D*\d)[A-Z]{1,10}(?:/[A-Z0-9.-]{1,12}){1,5}")
 
 
@@ -983,6 +996,10 @@ def _labelled_release_date(rest: str, languages: Sequence[str]) -> date | None:
 def _caption(text: str) -> tuple[str | None, str] | None:
     """(caption or None, credit) for "… Photo: IOM", "(Photo: AP)", "© Jane Doe"."""
     if len(text) > 500 or "\n" in text:
+        return None
+    if text[:1] == "[" and (link := _LINK_TEXT.fullmatch(text)) is not None:
+        text = link.group(1)  # "[©Negative space via Unsplash CCBY](https://…)"
+    if not text:
         return None
     m = _CAPTION.fullmatch(text)
     if m:
@@ -1578,6 +1595,8 @@ class _Reader:
             return "stray-end"  # an end mark before the text: nothing to end yet
         if len(text) <= 300 and _EMBARGO.match(text):
             return "embargo"
+        if text[:1] == "[" and len(text) <= 2000 and not _LINK_ONLY.sub("", text).strip(" /|·•,;–-\t\n"):
+            return "breadcrumb"  # a row of links: "[EN](…) / [CA](…) / [DE](…)"
         if len(text) > 200:
             return None
         if _IMAGE.fullmatch(text):
