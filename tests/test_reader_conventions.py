@@ -361,3 +361,14 @@ def test_italic_dateline_link_row_and_linked_credit() -> None:
     assert (r.dateline_city, r.date) == ("Amsterdam", date(2018, 2, 1))
     assert r.paragraphs[0].startswith("Vamp today")
     assert r.photo_credit == "Negative space via Unsplash CCBY"
+
+
+def test_a_dateline_of_a_date_alone_starts_the_lead() -> None:
+    # HARDWARIO: "*16 January 2023* – **HAHN & Sohn, …**": no city; the lead is not a deck
+    text = ("*16 January 2023* – **HAHN & Sohn, a leading European supplier of power generators, has "
+            "agreed to an IoT partnership with HARDWARIO.**\n\nThe two companies have agreed to a "
+            "collaboration in which HARDWARIO will help HAHN implement IoT technologies\n\n"
+            "*\"We have been successfully supplying our power generators to customers.\"*\n")
+    r = read_text(text, markdown=True, title="HAHN & Sohn chose HARDWARIO")
+    assert (r.dateline_city, r.date, len(r.paragraphs)) == (None, date(2023, 1, 16), 3)
+    assert r.dateline_raw == "16 January 2023 –"

@@ -686,6 +686,8 @@ _DATELINE_DATE_LAST = re.compile(
     rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}})(?:{_S}*{_WIRE})?{_S}+{_DL_DATE}"
     rf"(?P<tail>{_DASH})"
 )
+# "*16 January 2023* – HAHN & Sohn, a leading …": a dateline of a date alone, with its year
+_DATELINE_DATE_ONLY = re.compile(rf"{_DL_DATE}(?<=\d{{4}})[*_]{{0,2}}(?P<tail>{_DASH})")
 _DATELINE_AGENCY_NO_DASH = re.compile(  # APA-OTS: "Wien (ÖVP-Klub) Bezugnehmend auf …"
     rf"(?P<city>{_CITY_WORD}(?:{_S}{_CITY_WORD})?)(?:{_COMMA}{_S}*{_DL_DATE})?{_S}+"
     rf"(?P<wire>\([^():\n]{{2,40}}\)){_S}+(?=[A-ZÄÖÜ])"
@@ -901,6 +903,11 @@ def _match_dateline(text: str) -> _Dateline | None:
         last = _DATELINE_DATE_LAST.match(head)
         if last is not None and (last.group("wire") is not None or _day_and_month(last.group("date"))):
             m = last
+    if m is None and len(text) >= 100 and head[:1].isdigit():
+        alone = _DATELINE_DATE_ONLY.match(head)
+        if alone is not None:
+            raw = alone.group(0).replace("*", "").replace("_", "").strip()
+            return _Dateline(raw, None, alone.group("date"), True, False)
     if m is None and len(text) >= 100:
         agency = _DATELINE_AGENCY_NO_DASH.match(head)
         if agency is not None and _city_ok(agency.group("city")):
