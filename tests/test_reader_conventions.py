@@ -372,3 +372,17 @@ def test_a_dateline_of_a_date_alone_starts_the_lead() -> None:
     r = read_text(text, markdown=True, title="HAHN & Sohn chose HARDWARIO")
     assert (r.dateline_city, r.date, len(r.paragraphs)) == (None, date(2023, 1, 16), 3)
     assert r.dateline_raw == "16 January 2023 –"
+
+
+def test_job_title_lines_in_contact_blocks() -> None:
+    # Coor: "CFO och IR-direktör, Coor" under the name; Marketwired: "Press Secretary" on its own
+    text = ("Coor slutför avyttring\n\nDen 26 september 2017 meddelade Coor att bolaget tecknat avtal om "
+            "försäljning av verksamheten i Norge.\n\nFör mer information, kontakta:\n\nOlof Stålnacke\n"
+            "CFO och IR-direktör, Coor\n+46 10 559 59 20\nolof.stalnacke@coor.com\n")
+    r = read_text(text, markdown=False, languages=("sv",))
+    assert [(c.name, c.org, c.phone) for c in r.contacts] == [("Olof Stålnacke", "Coor", "+46 10 559 59 20")]
+    advisory = ("Minister to announce funding\n\nOTTAWA, Feb. 14, 2017 – The Minister will announce funding "
+                "for research at the University of Ottawa.\n\nContacts:\n\nStefanie Power\n\nPress Secretary\n\n"
+                "Office of the Minister of Science\n\n343-291-2600\n")
+    r = read_text(advisory, markdown=False)
+    assert [(c.name, c.title, c.phone) for c in r.contacts] == [("Stefanie Power", "Press Secretary", "343-291-2600")]

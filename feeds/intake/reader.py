@@ -711,11 +711,12 @@ _JOB_TITLE = re.compile(
     r"|(?:(?:Senior|Executive|Deputy|Assistant)\s+)?(?:Vice\s+)?President"
     r"|(?:Managing|Executive|General|Communications?|Marketing|Media|Press|Program(?:me)?"
     r"|Creative|Regional|Country|Brand|Account|Public\s+Relations)\s+(?:Director|Manager"
-    r"|Officer|Lead|Coordinator|Partner|Executive)|Director|Manager|Head\s+of\b"
+    r"|Officer|Lead|Coordinator|Partner|Executive|Secretary|Attach[ée])|Director|Manager|Head\s+of\b"
     r"|Spokes(?:person|man|woman)|Partner|Chair(?:man|woman|person)?|Secretary(?:[- ]General)?"
     r"|Coordinator|Consultant|Specialist|Directeur|Directrice|Gerente|Responsable"
     r"|Leiter(?:in)?|(?:Presse)?[Ss]precher(?:in)?|[Pp]resschef|[Pp]ressekreterare)"
 )
+_JOB_TITLE_WORD = re.compile(_JOB_TITLE.pattern + r"\b")  # a whole word: not "Chairez"
 _NAME_CHARS = re.compile(r"[\d@/\\=<>{}\[\]#*_|~^$%+]")
 _TLD = re.compile(r"\.(?:com|org|net|gov|edu|info|io)")  # anywhere, as a substring
 _FILLER_PHRASES = tuple(
@@ -1372,6 +1373,8 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
             if c.name is None and c.title is None and _JOB_TITLE.match(piece) \
                     and not c.has_means() and len(pieces) == 1:
                 c.title = piece  # "Press secretary to the minister": a line of its own
+            elif c.name is None and c.title is None and _JOB_TITLE_WORD.match(piece):
+                c.title = piece  # "CFO och IR-direktör, Coor": a title, then the organisation
             elif c.name is None and c.org is None and _name_ok(piece, min_words):
                 person, org = (piece, None) if c.has_means() else _split_person_org(piece)
                 if person is not None:
