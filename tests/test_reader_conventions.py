@@ -386,3 +386,16 @@ def test_job_title_lines_in_contact_blocks() -> None:
                 "Office of the Minister of Science\n\n343-291-2600\n")
     r = read_text(advisory, markdown=False)
     assert [(c.name, c.title, c.phone) for c in r.contacts] == [("Stefanie Power", "Press Secretary", "343-291-2600")]
+
+
+def test_a_rule_between_back_matter_sections_and_nordic_contact_labels() -> None:
+    # Statsministeriet: "***" between a "Bemærk:" list and "Yderligere oplysninger: …, telefon …"
+    text = ("Pressemøde i Statsministeriet om COVID-19\n\nStatsministeriet indkalder til pressemøde i "
+            "Spejlsalen mandag den 23. marts kl. 15.00 om COVID-19 i Danmark.\n\n***\n\nBemærk:\n"
+            "- Det vil kun være muligt at sende én journalist per medie.\n\n***\n\n"
+            "Yderligere oplysninger: Pressesekretær i Statsministeriet, Christian Moselund Aaby, "
+            "telefon +45 33 92 22 62.\n")
+    r = read_text(text, markdown=True, languages=("da",))
+    assert [(c.name, c.phone) for c in r.contacts] == [("Christian Moselund Aaby", "+45 33 92 22 62")]
+    # (a rule followed by links only is still an archive's footer: the shared corpus's file that
+    # keeps one is read to its end mark, in tests/test_corpus.py)

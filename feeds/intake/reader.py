@@ -478,7 +478,8 @@ _BRANCHES: dict[str, str] = {
     "contact_info": r"(?:(?:for\s+)?(?:more|further)\s+information|(?:pour\s+)?(?:plus\s+d['’]|de\s+"
     r"plus\s+amples\s+)informations?|(?:per\s+)?(?:ulteriori|maggiori)\s+informazioni|(?:para\s+)?"
     r"m[áa]s\s+informaci[óo]n|(?:f[üu]r\s+)?(?:weitere|mehr)\s+informationen|(?:f[öo]r\s+)?mer\s+"
-    r"information|(?:voor\s+)?meer\s+informatie)[ \t]*[:：][ \t]*",
+    r"information|(?:voor\s+)?meer\s+informatie|yderligere\s+oplysninger|ytterl[ie]g(?:are|ere)\s+"
+    r"opplysning(?:ar|er)|ytterligare\s+information|lisätietoja)[ \t]*[:：][ \t]*",
     # "Media contact:", "CONTACTO:", "Contact Hiber:"
     "contact_colon": rf"{_QUALIFIER}?{_CONTACT_WORD}(?P<contact_org>[ \t][^:\n]{{1,60}}?)?"
     r"[ \t]*[:：]",
@@ -554,7 +555,8 @@ _ROUTE_TABLE: list[tuple[str, tuple[str, ...]]] = [
     ("this", ("trailer", "disclaimer")),
     ("company visit email e-mail follow logo", ("junk",)),
     ("for para pour för for für fur per voor", ("contact_for", "contact_inquiries", "contact_info")),
-    ("more further plus ulteriori maggiori más mas weitere mehr mer meer", ("contact_info",)),
+    ("more further plus ulteriori maggiori más mas weitere mehr mer meer yderligere ytterlegare "
+     "ytterligere ytterligare lisätietoja", ("contact_info",)),
     ("more further", ("disclaimer",)),
     (_CONTACT_WORDS, ("contact_colon", "contact_heading")),
     (_QUALIFIER_WORDS, ("contact_colon", "contact_heading", "contact_inquiries", "disclaimer")),
@@ -714,7 +716,8 @@ _JOB_TITLE = re.compile(
     r"|Officer|Lead|Coordinator|Partner|Executive|Secretary|Attach[ée])|Director|Manager|Head\s+of\b"
     r"|Spokes(?:person|man|woman)|Partner|Chair(?:man|woman|person)?|Secretary(?:[- ]General)?"
     r"|Coordinator|Consultant|Specialist|Directeur|Directrice|Gerente|Responsable"
-    r"|Leiter(?:in)?|(?:Presse)?[Ss]precher(?:in)?|[Pp]resschef|[Pp]ressekreterare)"
+    r"|Leiter(?:in)?|(?:Presse)?[Ss]precher(?:in)?|[Pp]resschef|[Pp]ressekreterare"
+    r"|[Pp]resse(?:sekretær|rådgiver|chef|talsperson|medarbejder))"
 )
 _JOB_TITLE_WORD = re.compile(_JOB_TITLE.pattern + r"\b")  # a whole word: not "Chairez"
 _NAME_CHARS = re.compile(r"[\d@/\\=<>{}\[\]#*_|~^$%+]")
@@ -1966,7 +1969,7 @@ class _Reader:
                 state = None
                 continue
             if kind == "hr":
-                if not _narrative_follows(paras, k):
+                if not _narrative_follows(paras, k) and _links_follow(paras, k):
                     return  # an archive footer ("---" and links): nothing more to read
                 state = None
                 continue
@@ -2081,6 +2084,16 @@ def _dl_date(text: str, languages: Sequence[str]) -> date | None:
 
 def _long_enough(text: str) -> bool:
     return len(text) >= 100 or _ends_sentence(text)
+
+
+def _links_follow(paras: list[_Para], k: int) -> bool:
+    """Links, images or nothing after a rule: an archive's footer. (A rule before "Bemærk:"
+    and a contact line is a section break: the back matter goes on.)"""
+    for p in paras[k: k + 3]:
+        text = p.text.lstrip()
+        if not text.startswith(("[", "!", "<", "http")) and p.kind != "hr":
+            return False
+    return True
 
 
 def _narrative_follows(paras: list[_Para], k: int) -> bool:
