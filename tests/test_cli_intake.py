@@ -146,3 +146,30 @@ def test_site_language_is_written_in_its_standard_form(feeds_cli: Run, tmp_path:
         encoding="utf-8")
     refused = feeds_cli("check", cwd=tmp_path)
     assert refused.returncode == 2 and "site.language" in refused.stderr
+
+
+def test_check_front_matter_a_site_generator_wrote(feeds_cli: Run, site: Path) -> None:
+    """What Hugo and Jekyll sites leave in front matter is read with a warning that names the
+    file, the line and the key, and the release is kept; only a broken embargo refuses one."""
+    content = site / "content"
+    (content / "cms-date.md").write_text(
+        "---\ntitle: Date from a CMS\ndate: 2020-07-15 23:51:39 UTC+0200\n---\n\nBern – Text.\n",
+        encoding="utf-8")
+    (content / "theme-image.md").write_text(
+        "---\ntitle: Theme image\nimage:\n  src: /a.jpg\n  focal_point: ''\n---\n\nBern – Text.\n",
+        encoding="utf-8")
+    (content / "broken-key.md").write_text(
+        "---\ntitle: One broken key\nimage: /a.jpg\n  src: b\ntags: [a]\n---\n\nBern – Text.\n",
+        encoding="utf-8")
+    (content / "broken-embargo.md").write_text(
+        "---\ntitle: Broken embargo\nembargo: soon\n---\n\nBern – Text.\n", encoding="utf-8")
+    out = feeds_cli("check", cwd=site)
+    assert out.returncode == 1, out.stdout + out.stderr  # the embargo
+    lines = out.stdout.splitlines()
+    assert any(line.startswith("cms-date.md: warning: front matter 'date'") and
+               "read as 2020-07-15T23:51:39+02:00" in line for line in lines)
+    assert any(line.startswith("theme-image.md: warning:") and "focal_point" in line for line in lines)
+    assert any(line.startswith("broken-key.md:3: warning: front matter 'image' does not parse")
+               for line in lines)
+    assert any(line.startswith("broken-embargo.md: error: front matter 'embargo'") for line in lines)
+    assert lines[-1].startswith("4 files read, 3 releases,") and lines[-1].endswith("1 refused")
