@@ -194,6 +194,32 @@ def test_image_mappings_of_site_themes_are_read_and_published_false_is_a_draft()
     assert read("published: false").draft and not read("published: true").draft
 
 
+def test_front_matter_leniency_never_publishes_early_or_a_draft() -> None:
+    """Review of the lenient front matter: an embargo that is not ISO 8601 is refused, not
+    guessed ("05.10.2099 09:00" was read as 10 May); a broken entry that holds a publishing
+    key anywhere ("draft:true" glued under "title:", a quoted '"draft"') refuses the file; a
+    date in Jekyll's ``published`` is not a draft, with a warning."""
+    from zoneinfo import ZoneInfo
+
+    from feeds.intake.release import parse_release
+
+    def read(front: str, fence: str = "---"):  # type: ignore[no-untyped-def]
+        text = f"{fence}\n{front}\n{fence}\n\nBern – Text.\n"
+        return parse_release(text.encode(), "r.md", site_language="de", timezone=ZoneInfo("UTC"))
+
+    for front in ("title: T\nembargo: 05.10.2099 09:00", "title: T\nembargo: 03/04/2099",
+                  "date: 2024-01-01\ntitle: Foo\ndraft:true", "title: Foo\nsummary: S\nembargo:2099-01-01",
+                  'title: Foo\n"draft": [true'):
+        with pytest.raises(FrontMatterError):
+            read(front)
+    r = read("title: T\npublished: 2024-01-01")
+    assert not r.draft and any("'published' '2024-01-01' is a date" in w.message for w in r.warnings)
+    assert not read('title = "T"\npublished = 2024-01-01', "+++").draft
+    assert read('title: T\npublished: "no"').draft
+    with pytest.raises(FrontMatterError):
+        read("title: T\npublished: 0")
+
+
 def test_markdown_body_is_sanitised() -> None:
     out = body_html(["Hello <script>alert(1)</script> **world** [x](javascript:alert(2))",
                      '<img src="x" onerror="alert(3)">'], BodyFormat.MARKDOWN)

@@ -399,3 +399,28 @@ def test_a_rule_between_back_matter_sections_and_nordic_contact_labels() -> None
     assert [(c.name, c.phone) for c in r.contacts] == [("Christian Moselund Aaby", "+45 33 92 22 62")]
     # (a rule followed by links only is still an archive's footer: the shared corpus's file that
     # keeps one is read to its end mark, in tests/test_corpus.py)
+
+
+def test_what_the_new_conventions_must_not_catch() -> None:
+    """Review of this session's reader changes: each new convention, and a text it must leave
+    alone."""
+    lead = ("LONDON, 5 March 2024 – Widget sales rose by a fifth last year, the figures published today "
+            "show, as buyers returned to the market in every region of the world and prices fell.\n\n")
+    quote = ("\"We are delighted with the year,\" said the chief executive of the company in a statement "
+             "published this morning. \"Our teams in every region worked hard to bring new products to "
+             "the market, and buyers noticed.\"\n\n")
+    # a source line under a figure, with text after it, is body
+    r = read_text("Widgets up\n\n" + lead + "Source: IDC Worldwide Widget Tracker, February 2024\n\n"
+                  + quote + "More follows here.\n", markdown=False)
+    assert len(r.paragraphs) == 4
+    # a title written as one link is a title, not a row of links
+    r = read_text("[Acme launches the X1000 widget](https://x.org/a)\n\n" + lead, markdown=True)
+    assert r.title == "Acme launches the X1000 widget"
+    # an organisation with its name in parentheses is not an APA-style dateline
+    unicef = ("Children in danger\n\nUNICEF (United Nations Children's Fund) Executive Director Catherine "
+              "Russell said today that the situation of children in the region is dire.\n")
+    assert read_text(unicef, markdown=False).dateline_city is None
+    # a Japanese company's product section is body, its profile is not
+    ja = ("# 新サービスのお知らせ\n\n当社は本日、新サービスを発表いたしました。\n\n"
+          "## 株式会社アクメの新サービスについて\n\n新サービスの説明です。\n\n## 会社概要\n\n会社の説明です。\n")
+    assert read_text(ja, markdown=True, languages=("ja",)).paragraphs[-1] == "新サービスの説明です。"

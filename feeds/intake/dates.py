@@ -123,7 +123,7 @@ def _dateparser_date(text: str, languages: tuple[str, ...]) -> date | None:
     numbers = _NUMBER.findall(text)
     key = (_NUMBER.sub("#", text), languages)
     shape = _SHAPES.get(key)
-    if shape is not None:
+    if shape is not None and len(numbers[shape[2]]) == 4:  # a four-digit year, as learnt
         day_at, month, year_at = shape
         return _safe_date(int(numbers[year_at]), month, int(numbers[day_at]))
     value = _ask_dateparser(text, languages)

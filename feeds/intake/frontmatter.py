@@ -74,32 +74,42 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
 
 # A top-level YAML key at the start of a line: where one entry of a mapping begins
 _TOP_KEY = re.compile(r"^(?=[^\s#\-][^:\n]*:(?:[ \t]|$))", re.MULTILINE)
-# Keys whose loss would change what is published or when: a file missing one is refused
-_KEYS_THAT_MUST_PARSE = frozenset({"embargo", "draft", "published", "id", "retracted"})
+# Keys whose loss would change what is published or when: an entry that does not parse and
+# holds one of them, on any of its lines ("draft:true" glued under "title:"), refuses the file
+_MUST_PARSE = re.compile(
+    r"^[ \t]*[\"']?(?:embargo|draft|published|id|retracted)[\"']?[ \t]*:", re.IGNORECASE | re.MULTILINE
+)
+MAX_LEFT_OUT = 10  # broken keys past which the block is refused as a whole
 
 
 def _parse_by_key(block: str, path: str) -> tuple[dict[str, Any], list[tuple[int, str]]]:
     """YAML front matter that does not parse as a whole, read one top-level key at a time
     (each by the YAML loader): the keys that parse are kept, the others left out with a
     warning, so one broken line ("image: a.jpg" over an indented "  src:") does not lose the
-    release. Refused as before when nothing parses or a key that decides publishing fails."""
+    release. Refused as before when nothing parses, when more than ``MAX_LEFT_OUT`` keys fail,
+    or when a failing entry holds a key that decides publishing (embargo, draft, published,
+    id, retracted)."""
     data: dict[str, Any] = {}
     left_out: list[tuple[int, str]] = []
     starts = [m.start() for m in _TOP_KEY.finditer(block)]
     if not starts or block[:starts[0]].strip():
         _parse(block, "yaml", path)  # raises: not a mapping of keys to entries
+    line, counted = 2, 0  # the file's line of an entry: the opening "---" is line 1
     for n, start in enumerate(starts):
+        line += block.count("\n", counted, start)
+        counted = start
         entry = block[start: starts[n + 1] if n + 1 < len(starts) else len(block)]
-        line = block.count("\n", 0, start) + 2  # the file's line: the opening "---" is line 1
-        key = entry.split(":", 1)[0].strip()
+        key = entry.split(":", 1)[0].strip().strip("\"'")
         try:
             part = _parse(entry, "yaml", path)
         except FrontMatterError as e:
-            if key.lower() in _KEYS_THAT_MUST_PARSE:
+            if _MUST_PARSE.search(entry):
                 raise FrontMatterError(path, e.message.replace("does not parse", (
                     f"does not parse at its key {key!r}")), line=line) from None
             left_out.append((line, f"front matter {key!r} does not parse and is left out: "
                                    f"{e.message.split(': ', 1)[-1]}"))
+            if len(left_out) > MAX_LEFT_OUT:
+                _parse(block, "yaml", path)  # raises the whole block's error
             continue
         data.update(part)
     if not data:

@@ -500,8 +500,8 @@ _BRANCHES: dict[str, str] = {
     r"(?=(?-i:[A-ZÀÁÂÄÅÇÉÈÊËÍÎÑÓÔÖÚÜ])|[\u0600-\u06ff])",
     # Japanese "company profile" headings, alone: "会社概要", "【会社概要】"
     # and "株式会社XについてX" ("About X Co., Ltd."; "QueryPie AIPについて", a product, is body)
-    "about_heading": r"[【＜<\[]?(?:(?:会社|企業|団体|法人)概要|[^\n]{0,40}?(?:株式会社|合同会社"
-    r"|有限会社)[^\n]{0,40}?について)[】＞>\]]?[ \t]*$",
+    "about_heading": r"[【＜<\[]?(?:(?:会社|企業|団体|法人)概要|[^\nの]{0,40}?(?:株式会社|合同会社"
+    r"|有限会社)[^\nの]{0,40}?について)[】＞>\]]?[ \t]*$",
     "about_weak": r"(?:om|over|sobre|[üu]ber|حول|عن)[ \t]+(?:(?:the|la|el|die|der|das)[ \t]+)?"
     r"(?=(?-i:[A-Z])|[\u0600-\u06ff])",
     # "Notes to editors", "Notes aux rédactions", "Not till redaktionen"
@@ -690,6 +690,9 @@ _DATELINE_DATE_LAST = re.compile(
 )
 # "*16 January 2023* – HAHN & Sohn, a leading …": a dateline of a date alone, with its year
 _DATELINE_DATE_ONLY = re.compile(rf"{_DL_DATE}(?<=\d{{4}})[*_]{{0,2}}(?P<tail>{_DASH})")
+# APA-OTS's sender in parentheses: "(OTS)", "(ÖVP-Klub)", "(ÖVP-PK)", "(APA-OTS)"; not
+# "(GP)" after "Greenpeace" or "(United Nations Children's Fund)" after "UNICEF"
+_APA_SENDER = re.compile(r"\((?:OTS|[^\s()]{2,20}-[^\s()]{1,20})\)")
 _DATELINE_AGENCY_NO_DASH = re.compile(  # APA-OTS: "Wien (ÖVP-Klub) Bezugnehmend auf …"
     rf"(?P<city>{_CITY_WORD}(?:{_S}{_CITY_WORD})?)(?:{_COMMA}{_S}*{_DL_DATE})?{_S}+"
     rf"(?P<wire>\([^():\n]{{2,40}}\)){_S}+(?=[A-ZÄÖÜ])"
@@ -719,6 +722,7 @@ _JOB_TITLE = re.compile(
     r"|Leiter(?:in)?|(?:Presse)?[Ss]precher(?:in)?|[Pp]resschef|[Pp]ressekreterare"
     r"|[Pp]resse(?:sekretær|rådgiver|chef|talsperson|medarbejder))"
 )
+_TWO_CAPITALISED = re.compile(r"\b[A-ZÀ-Þ][^\W\d_]+\s+[A-ZÀ-Þ][^\W\d_]+")  # "Anna Berg"
 _JOB_TITLE_WORD = re.compile(_JOB_TITLE.pattern + r"\b")  # a whole word: not "Chairez"
 _NAME_CHARS = re.compile(r"[\d@/\\=<>{}\[\]#*_|~^$%+]")
 _TLD = re.compile(r"\.(?:com|org|net|gov|edu|info|io)")  # anywhere, as a substring
@@ -808,6 +812,8 @@ def _clean_inline(text: str, markdown: bool) -> str:
         text = text[1:-1]
     if markdown:
         text = _MD_ESCAPE.sub(r"\1", text)
+        if text[:1] == "[" and (link := _LINK_TEXT.fullmatch(text)) is not None:
+            text = link.group(1)  # a title written as a link: its words
     return _WS.sub(" ", text).strip()
 
 
@@ -914,7 +920,8 @@ def _match_dateline(text: str) -> _Dateline | None:
             return _Dateline(raw, None, alone.group("date"), True, False)
     if m is None and len(text) >= 100:
         agency = _DATELINE_AGENCY_NO_DASH.match(head)
-        if agency is not None and _city_ok(agency.group("city")):
+        if agency is not None and _city_ok(agency.group("city")) and (
+                agency.group("date") or _APA_SENDER.fullmatch(agency.group("wire"))):
             return _Dateline(agency.group(0).strip(), agency.group("city"), agency.group("date"),
                              True, False)
     if m is None or not _city_ok(m.group("city")):
@@ -1241,7 +1248,7 @@ def _is_org_word(word: str) -> bool:
 
 # A line with only another number of the person above: "Mobile: +44 7917 110 066"
 _SECOND_NUMBER = re.compile(
-    r"[ \t]*(?:mobile|mob|cell(?:phone)?|handy|portable|m[óo]vil|celular|fax)\.?[ \t]*[:.]?[ \t]*"
+    r"[ \t]*(?:mobile|mob|cell(?:phone)?|handy|portable|m[óo]vil|celular|fax)\.?[ \t]*(?:[:.][ \t]*)?"
     r"[+(\d][\d \t\u00a0().\-/]{5,}\d[ \t]*",
     re.IGNORECASE,
 )
@@ -1376,7 +1383,8 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
             if c.name is None and c.title is None and _JOB_TITLE.match(piece) \
                     and not c.has_means() and len(pieces) == 1:
                 c.title = piece  # "Press secretary to the minister": a line of its own
-            elif c.name is None and c.title is None and _JOB_TITLE_WORD.match(piece):
+            elif c.name is None and c.title is None and (job := _JOB_TITLE_WORD.match(piece)) \
+                    and not _TWO_CAPITALISED.search(piece, job.end()):
                 c.title = piece  # "CFO och IR-direktör, Coor": a title, then the organisation
             elif c.name is None and c.org is None and _name_ok(piece, min_words):
                 person, org = (piece, None) if c.has_means() else _split_person_org(piece)
@@ -1446,7 +1454,8 @@ class _Contacts:
         self.lines += 1
         if self.lines > MAX_CONTACT_LINES:
             return
-        if self.current is not None and self.current.phone and _SECOND_NUMBER.fullmatch(text):
+        if self.current is not None and self.current.phone and len(text) <= 80 \
+                and _SECOND_NUMBER.fullmatch(text):
             return  # "Tel: …" then "Mobile: …": the same person's other number
         org_label = _ORG_CONTACTS.match(text) if not inline and ":" in text[:120] else None
         if org_label:  # "Vycor Medical, Inc. Contacts: …" inside a contact block
@@ -1608,7 +1617,8 @@ class _Reader:
             return "stray-end"  # an end mark before the text: nothing to end yet
         if len(text) <= 300 and _EMBARGO.match(text):
             return "embargo"
-        if text[:1] == "[" and len(text) <= 2000 and not _LINK_ONLY.sub("", text).strip(" /|·•,;–-\t\n"):
+        if text[:1] == "[" and len(text) <= 2000 and len(_LINK_ONLY.findall(text)) >= 2 \
+                and not _LINK_ONLY.sub("", text).strip(" /|·•,;–-\t\n"):
             return "breadcrumb"  # a row of links: "[EN](…) / [CA](…) / [DE](…)"
         if len(text) > 200:
             return None
@@ -1924,7 +1934,8 @@ class _Reader:
                 self.body.append(p)
                 k += 1
                 continue
-            if kind == "hr" and _narrative_follows(paras, k + 1):
+            if (kind == "hr" or kind == "source_line") and _narrative_follows(paras, k + 1):
+                # a section break; "Source: IDC, February 2024" under a figure, text after it
                 self.body.append(p)
                 k += 1
                 continue

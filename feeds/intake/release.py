@@ -9,6 +9,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, tzinfo
+from datetime import date as calendar_date
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -122,8 +123,7 @@ def parse_release(
         language, language_source = site_language, "site"
     summary = _text(meta, "summary", path) or summarize(reading.paragraphs, body_format)
     photo = _photo(meta, reading, path, warnings)
-    # Jekyll's "published: false" is a draft too
-    draft = _bool(meta, "draft", path) or ("published" in meta and not _bool(meta, "published", path))
+    draft = _bool(meta, "draft", path) or _unpublished(meta, path, warnings)
 
     return Release(
         path=path,
@@ -176,6 +176,27 @@ def _text(meta: Mapping[str, Any], key: str, path: str) -> str | None:
     return strip_uncarriable(str(value)).strip() or None
 
 
+def _unpublished(meta: Mapping[str, Any], path: str, warnings: list[Diagnostic]) -> bool:
+    """Jekyll's ``published: false``: a draft. A date there (some generators write one) is
+    not a draft, with a warning; anything else refuses the file, as a bad ``draft`` does."""
+    if "published" not in meta:
+        return False
+    value = meta["published"]
+    if isinstance(value, (str, calendar_date)) and (
+        not isinstance(value, str) or value.strip().lower() not in ("true", "yes", "false", "no")
+    ):
+        try:
+            parse_iso_datetime(value)
+        except ValueError:
+            pass
+        else:
+            warnings.append(Diagnostic(path, (
+                f"front matter 'published' '{value}' is a date, not true or false: read as "
+                "published (use 'date' for the date, 'draft: true' to hold it back)")))
+            return False
+    return not _bool(meta, "published", path)
+
+
 def _bool(meta: Mapping[str, Any], key: str, path: str) -> bool:
     value = meta.get(key, False)
     if isinstance(value, bool):
@@ -208,6 +229,8 @@ def _datetime(
     try:
         return parse_iso_datetime(value, default_tz=tz)
     except (ValueError, TypeError) as e:
+        if warnings is None:  # an embargo is ISO 8601 or refused: a guess could publish early
+            raise FrontMatterError(path, f"front matter {name!r}: {e}") from None
         loose = parse_loose_datetime(value, tz) if isinstance(value, str) else None
         if loose is not None:
             if warnings is not None:
@@ -215,8 +238,6 @@ def _datetime(
                     f"front matter {name!r} {value!r} is not ISO 8601; read as "
                     f"{loose.isoformat()} (write e.g. 2024-03-19T10:00:00+01:00)")))
             return loose
-        if warnings is None:
-            raise FrontMatterError(path, f"front matter {name!r}: {e}") from None
         warnings.append(Diagnostic(path, f"front matter {name!r} is left out: {e}"))
         return None
 
