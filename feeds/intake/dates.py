@@ -18,18 +18,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 __all__ = [
     "EmbargoReading",
     "find_text_date",
+    "names_day_and_month",
     "parse_embargo",
     "parse_iso_datetime",
     "parse_loose_datetime",
     "parse_text_date",
     "read_embargo",
+    "weekday_names",
 ]
 
 # --- fast path: English month names, ISO and numeric dates -------------------------------
@@ -216,6 +218,29 @@ def find_text_date(s: str, languages: Sequence[str] = ()) -> tuple[date, int, in
             if value is not None:
                 return value, m.start(), y1
     return None
+
+
+def names_day_and_month(text: str) -> bool:
+    """Whether "30 mai" names a day of a month ("30 members" does not), in any language
+    dateparser reads; a year is added when there is none, so it can answer."""
+    if find_text_date(text) is not None:
+        return True
+    return _dateparser_date(f"{text} 2000", ()) is not None
+
+
+@cache
+def weekday_names() -> re.Pattern[str]:
+    """The days of the week in every language dates are read in, from dateparser's data
+    ("sexta-feira", "giovedì", "zondag", "الجمعة")."""
+    from dateparser.languages.loader import default_loader
+
+    names: set[str] = set()
+    for lang in _DATEPARSER_LANGUAGES:
+        info = default_loader.get_locale(lang).info
+        for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
+            names.update(n.lower() for n in info.get(day, ()) if len(n) >= 4)
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
 def _foreign_date(text: str, languages: tuple[str, ...]) -> date | None:

@@ -29,10 +29,15 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
-from functools import cache
 from itertools import islice
 
-from feeds.intake.dates import MONTH_PAIR, _dateparser_date, find_text_date, read_embargo
+from feeds.intake.dates import (
+    MONTH_PAIR,
+    find_text_date,
+    names_day_and_month,
+    read_embargo,
+    weekday_names,
+)
 from feeds.model import Contact
 
 __all__ = ["TextReading", "read_text"]
@@ -812,8 +817,7 @@ def _clean_inline(text: str, markdown: bool) -> str:
         text = text[1:-1]
     if markdown:
         text = _MD_ESCAPE.sub(r"\1", text)
-        if text[:1] == "[" and (link := _LINK_TEXT.fullmatch(text)) is not None:
-            text = link.group(1)  # a title written as a link: its words
+        text = _link_words(text)  # a title written as a link: its words
     return _WS.sub(" ", text).strip()
 
 
@@ -911,7 +915,7 @@ def _match_dateline(text: str) -> _Dateline | None:
             m = after
     if m is None or (m.group("date") is None and m.group("wire") is None):
         last = _DATELINE_DATE_LAST.match(head)
-        if last is not None and (last.group("wire") is not None or _day_and_month(last.group("date"))):
+        if last is not None and (last.group("wire") is not None or names_day_and_month(last.group("date"))):
             m = last
     if m is None and len(text) >= 100 and head[:1].isdigit():
         alone = _DATELINE_DATE_ONLY.match(head)
@@ -944,43 +948,26 @@ def _match_dateline(text: str) -> _Dateline | None:
     return _Dateline(raw, city, date_text, bool(date_text or wire), standalone)
 
 
-def _day_and_month(text: str) -> bool:
-    """Whether "30 mai" names a day of a month ("30 members" does not), in any language
-    dateparser reads; a year is added when there is none, so it can answer."""
-    if find_text_date(text) is not None:
-        return True
-    return _dateparser_date(f"{text} 2000", ()) is not None
-
-
-@cache
-def _weekday_names() -> re.Pattern[str]:
-    """The days of the week in every language dates are read in, from dateparser's data
-    ("sexta-feira", "giovedì", "zondag", "الجمعة")."""
-    from dateparser.languages.loader import default_loader
-
-    from feeds.intake.dates import _DATEPARSER_LANGUAGES
-
-    names: set[str] = set()
-    for lang in _DATEPARSER_LANGUAGES:
-        info = default_loader.get_locale(lang).info
-        for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
-            names.update(n.lower() for n in info.get(day, ()) if len(n) >= 4)
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-
-
 def _only_date_words(leftover: str) -> bool:
     """Whether what is left of a line around its date is only weekday, article and zone."""
     if _DATE_LEFTOVER.fullmatch(leftover) is not None:
         return True
     if len(leftover.split()) > 3:
         return False
-    return _DATE_LEFTOVER.fullmatch(_weekday_names().sub(" ", leftover).strip() or " ") is not None
+    return _DATE_LEFTOVER.fullmatch(weekday_names().sub(" ", leftover).strip() or " ") is not None
 
 
 # A document symbol on a line of its own (UN: "REF/G/102", "SG/SM/21345", "GA/12345"):
 # letters, then parts after slashes, one of them numbered
 _LINK_TEXT = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)\s*")
+
+
+def _link_words(text: str) -> str:
+    """The words of a text that is one Markdown link ("[words](url)"); else the text."""
+    link = _LINK_TEXT.fullmatch(text) if text[:1] == "[" else None
+    return link.group(1) if link is not None else text
+
+
 _LINK_ONLY = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
 _DOC_SYMBOL = re.compile(r"(?=\D*\d)[A-Z]{1,10}(?:/[A-Z0-9.-]{1,12}){1,5}")
 
@@ -1015,8 +1002,7 @@ def _caption(text: str) -> tuple[str | None, str] | None:
     """(caption or None, credit) for "… Photo: IOM", "(Photo: AP)", "© Jane Doe"."""
     if len(text) > 500 or "\n" in text:
         return None
-    if text[:1] == "[" and (link := _LINK_TEXT.fullmatch(text)) is not None:
-        text = link.group(1)  # "[©Negative space via Unsplash CCBY](https://…)"
+    text = _link_words(text)  # "[©Negative space via Unsplash CCBY](https://…)"
     if not text:
         return None
     m = _CAPTION.fullmatch(text)
@@ -1636,7 +1622,7 @@ class _Reader:
             return "wire"
         if _date_line(text, self.languages) is not None:
             return "date"
-        if len(text) <= 40 and (m2 := _YEARLESS_DATE.fullmatch(text)) and _day_and_month(m2["date"]):
+        if len(text) <= 40 and (m2 := _YEARLESS_DATE.fullmatch(text)) and names_day_and_month(m2["date"]):
             return "date"  # a blog's "Thursday, January 13": furniture, though it gives no date
         if m and _labelled_release_date(text[m.end():], self.languages) is not None:
             return "date"  # "Press release 5 March 2024", "Pressemitteilung Nr. 300/2017 vom …"

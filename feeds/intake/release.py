@@ -9,7 +9,6 @@ import hashlib
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, tzinfo
-from datetime import date as calendar_date
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -176,15 +175,16 @@ def _text(meta: Mapping[str, Any], key: str, path: str) -> str | None:
     return strip_uncarriable(str(value)).strip() or None
 
 
+BOOL_WORDS = {"true": True, "yes": True, "false": False, "no": False}
+
+
 def _unpublished(meta: Mapping[str, Any], path: str, warnings: list[Diagnostic]) -> bool:
     """Jekyll's ``published: false``: a draft. A date there (some generators write one) is
     not a draft, with a warning; anything else refuses the file, as a bad ``draft`` does."""
     if "published" not in meta:
         return False
     value = meta["published"]
-    if isinstance(value, (str, calendar_date)) and (
-        not isinstance(value, str) or value.strip().lower() not in ("true", "yes", "false", "no")
-    ):
+    if not isinstance(value, bool) and str(value).strip().lower() not in BOOL_WORDS:
         try:
             parse_iso_datetime(value)
         except ValueError:
@@ -201,8 +201,8 @@ def _bool(meta: Mapping[str, Any], key: str, path: str) -> bool:
     value = meta.get(key, False)
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
-        return value.strip().lower() in ("true", "yes")
+    if isinstance(value, str) and value.strip().lower() in BOOL_WORDS:
+        return BOOL_WORDS[value.strip().lower()]
     raise FrontMatterError(path, f"front matter {key!r} must be true or false, got {value!r}")
 
 
@@ -233,10 +233,9 @@ def _datetime(
             raise FrontMatterError(path, f"front matter {name!r}: {e}") from None
         loose = parse_loose_datetime(value, tz) if isinstance(value, str) else None
         if loose is not None:
-            if warnings is not None:
-                warnings.append(Diagnostic(path, (
-                    f"front matter {name!r} {value!r} is not ISO 8601; read as "
-                    f"{loose.isoformat()} (write e.g. 2024-03-19T10:00:00+01:00)")))
+            warnings.append(Diagnostic(path, (
+                f"front matter {name!r} {value!r} is not ISO 8601; read as "
+                f"{loose.isoformat()} (write e.g. 2024-03-19T10:00:00+01:00)")))
             return loose
         warnings.append(Diagnostic(path, f"front matter {name!r} is left out: {e}"))
         return None
