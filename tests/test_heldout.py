@@ -183,8 +183,6 @@ XFAIL: dict[tuple[str, str], str] = {
     # Batch 4 (61-85)
     ('63_nodejs-express-date-mismatch.txt', 'date'):
         "the front-matter date (2016-10-02, month and day swapped) is taken over the dateline's 'Feb. 10, 2016'",
-    ('67_sourcegraph-gitlab-globenewswire.txt', 'body_paragraphs'):
-        "a '## ' heading glued to its paragraph (no blank line between) is split from it (21 instead of 20)",
     ('68_sourcegraph-abcs-mdash-entity.txt', 'body_paragraphs'):
         "the '## ' heading glued to the first quote and each '&mdash; Name, age' attribution line become blocks of their own (10 instead of 7)",
     ('69_sourcegraph-seriesb-mdash.txt', 'body_paragraphs'):

@@ -424,3 +424,18 @@ def test_what_the_new_conventions_must_not_catch() -> None:
     ja = ("# 新サービスのお知らせ\n\n当社は本日、新サービスを発表いたしました。\n\n"
           "## 株式会社アクメの新サービスについて\n\n新サービスの説明です。\n\n## 会社概要\n\n会社の説明です。\n")
     assert read_text(ja, markdown=True, languages=("ja",)).paragraphs[-1] == "新サービスの説明です。"
+
+
+def test_a_heading_on_the_line_above_its_text_is_one_block_with_it() -> None:
+    # Jakarta EE (GlobeNewswire in Markdown): "## I. Cloud-native Java enablement" then the
+    # section's text on the next line: one block in the file, one paragraph of the body
+    lead = ("OTTAWA, April 24, 2018 (GLOBE NEWSWIRE) -- The foundation today unveiled the future "
+            "of the platform, with a new name and a new governance for its specifications.\n\n")
+    text = ("# New future\n\n" + lead + "## I. Enablement\nA survey of developers found that most "
+            "run their applications in the cloud today.\n\n## II. Governance\n\nThe platform "
+            "moves to an open process for its specifications this year.\n")
+    r = read_text(text, markdown=True)
+    assert r.paragraphs[1:] == (
+        "## I. Enablement\nA survey of developers found that most run their applications in the "
+        "cloud today.", "## II. Governance",
+        "The platform moves to an open process for its specifications this year.")

@@ -2062,12 +2062,19 @@ class _Reader:
         return None
 
     def paragraphs(self) -> tuple[str, ...]:
+        """The body's blocks. A heading written on the line above its text ("## Outlook"
+        then "Revenue grew …") stays one block with it, as the file has it (a Markdown
+        renderer still makes a heading and a paragraph of it)."""
         out: list[list[str]] = []
+        above: _Para | None = None
         for p in self.body:
-            if p.soft and out:
+            glued = (above is not None and above.kind == "heading" and p.kind != "heading"
+                     and p.line == above.line + 1)
+            if (p.soft or glued) and out:
                 out[-1].append(p.text)
             else:
                 out.append([p.text])
+            above = p
         return tuple("\n".join(lines) for lines in out)
 
 
