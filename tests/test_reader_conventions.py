@@ -439,3 +439,19 @@ def test_a_heading_on_the_line_above_its_text_is_one_block_with_it() -> None:
         "## I. Enablement\nA survey of developers found that most run their applications in the "
         "cloud today.", "## II. Governance",
         "The platform moves to an open process for its specifications this year.")
+
+
+def test_a_contact_sentence_names_the_person_and_where_she_works() -> None:
+    # US Treasury: "For further information on the BEA Program, contact Jennifer Jacokes of the
+    # CDFI Fund at (202) 622-8662." ends the release: a contact, not the body's last paragraph
+    text = ("Fund opens its application round\n\nWASHINGTON – The Fund today opened the application "
+            "round for its program, which rewards banks for investing in distressed communities.\n\n"
+            "Applications are due by the end of the month.\n\n")
+    r = read_text(text + "For further information on the BEA Program, contact Jennifer Jacokes of "
+                  "the CDFI Fund at (202) 622-8662.\n", markdown=False)
+    assert [(c.name, c.org, c.phone) for c in r.contacts] == [
+        ("Jennifer Jacokes", "CDFI Fund", "(202) 622-8662")]
+    assert len(r.paragraphs) == 2
+    r = read_text(text + "For more information, contact Jane Doe at Acme Corp., (202) 555-0100.\n",
+                  markdown=False)
+    assert [(c.name, c.org) for c in r.contacts] == [("Jane Doe", "Acme Corp")]

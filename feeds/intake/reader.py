@@ -1243,8 +1243,21 @@ _ARTICLES = frozenset({
 })
 
 
+# "Jennifer Jacokes of the CDFI Fund", "Jane Doe at Acme Corp.": a person and where she works,
+# as a contact sentence names them ("For further information, contact … at (202) …")
+_PERSON_OF_ORG = re.compile(
+    r"(?P<person>[^\W\d_][\w.'’-]*(?: [^\W\d_][\w.'’-]*){1,3}) (?:of|at|from) (?:the )?"
+    r"(?P<org>[^\W\d_a-z].{1,78})"
+)
+
+
 def _split_person_org(text: str) -> tuple[str | None, str | None]:
-    """"Shane Devenish Canadian RV Association" -> person, organisation."""
+    """"Shane Devenish Canadian RV Association" -> person, organisation; so is "Jennifer
+    Jacokes of the CDFI Fund"."""
+    if " of " in text or " at " in text or " from " in text:
+        m = _PERSON_OF_ORG.fullmatch(text)
+        if m and all(w[0].isupper() for w in m["person"].split()) and _org_ok(m["org"]):
+            return m["person"], m["org"]
     words = text.split()
     if not any(_is_org_word(w) for w in words):
         return text, None
@@ -1373,7 +1386,9 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
                     and not _TWO_CAPITALISED.search(piece, job.end()):
                 c.title = piece  # "CFO och IR-direktör, Coor": a title, then the organisation
             elif c.name is None and c.org is None and _name_ok(piece, min_words):
-                person, org = (piece, None) if c.has_means() else _split_person_org(piece)
+                person, org = _split_person_org(piece)
+                if c.has_means() and person is None:  # with an address: a person's
+                    person, org = piece, None
                 if person is not None:
                     person, title, after = _split_title(person)
                     c.name, c.title = person, c.title or title
