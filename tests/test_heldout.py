@@ -189,8 +189,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "'## ' headings and '&mdash; …' attribution lines glued to their paragraphs become blocks of their own (19 instead of 12)",
     ('73_xrsheffield-locked-up-ends.txt', 'contacts'):
         "'Nila: xrsheffield@gmail.com': a single given name before the colon is not taken for a name",
-    ('73_xrsheffield-locked-up-ends.txt', 'body_paragraphs'):
-        "the 'Left Hand Photo: Left to Right; …' caption is kept as body (11 instead of 10)",
     ('74_xrsheffield-paint-streets-ends.txt', 'body_paragraphs'):
         "ambiguous: the 'Facebook Event: https://…' link line before the end mark is kept as body (7 instead of 6)",
     ('76_xrch-nogoingback-it.txt', 'date'):
@@ -244,8 +242,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "the '# 概要' heading and the three unblanked lines of the overview block are read as four paragraphs, and the '# 団体情報' fact table is kept (6 instead of 1)",
     ('93_tellusant-berumen-einpresswire.txt', 'contacts'):
         "the second contact block starts with a bold organisation line ('**Berumen y Asociados**'), read as the name, the person as the organisation",
-    ('93_tellusant-berumen-einpresswire.txt', 'body_paragraphs'):
-        "ambiguous: the 'Pictured are …' caption of a photo not in the file is kept as body (6 instead of 5)",
     ('94_tellusant-stratboard-unicode-about.txt', 'body_paragraphs'):
         "ambiguous: the About heading in Unicode mathematical bold letters ('𝗔𝗕𝗢𝗨𝗧 𝗣𝗢𝗟𝗨𝗦𝗜𝗠') is not read as an About heading, so its six paragraphs are body (8 instead of 1)",
     ('95_tellusant-amaro-unlabelled-contact.txt', 'contacts'):

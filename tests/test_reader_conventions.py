@@ -455,3 +455,23 @@ def test_a_contact_sentence_names_the_person_and_where_she_works() -> None:
     r = read_text(text + "For more information, contact Jane Doe at Acme Corp., (202) 555-0100.\n",
                   markdown=False)
     assert [(c.name, c.org) for c in r.contacts] == [("Jane Doe", "Acme Corp")]
+
+
+def test_a_caption_without_a_credit_is_not_body() -> None:
+    # EIN Presswire: "Pictured are Edmundo Berumen, Chair of …, and Francisco Maciel, …" between
+    # two paragraphs; Extinction Rebellion: "Left Hand Photo: Left to Right; Eve Merral, …"
+    lead = ("BOSTON, MA, UNITED STATES, September 24, 2024 /EINPresswire.com/ -- The two firms "
+            "today announced a partnership to bring strategic forecasting to the Mexican market.\n\n")
+    more = "The partnership starts with three pilot projects in the automotive industry.\n"
+    for caption in ("Pictured are Edmundo Berumen, Chair of Berumen y Asociados, and Francisco "
+                    "Maciel, Country Manager.", "Left Hand Photo: Left to Right; Eve Merral, Louis "
+                    "Brijmohun", "Légende : la signature de l'accord à Paris.",
+                    "Im Bild: Die Vorstände bei der Unterzeichnung."):
+        r = read_text(f"Partnership\n\n{lead}{caption}\n\n{more}", markdown=False)
+        assert r.paragraphs == (lead.strip(), more.strip()), caption
+        assert r.photo_caption == caption and r.photo_credit is None
+    # running text that starts with the same words stays body
+    for text in ("Pictured Rocks National Lakeshore will reopen its visitor centre on Monday.",
+                 "In the photo industry, sales of film cameras grew for the third year."):
+        r = read_text(f"Partnership\n\n{lead}{text}\n\n{more}", markdown=False)
+        assert len(r.paragraphs) == 3, text

@@ -473,6 +473,17 @@ _BRANCHES: dict[str, str] = {
     # "Fuente: CANALINFORMATICO.NET", "Fonte: MARIE – PR & Brand Consulting": where a site took
     # the release from, on a line of its own (PR Newswire's "SOURCE Acme" end line is another)
     "source_line": r"(?:fuente|fonte|quelle|(?-i:Source)|källa|kilde|bron)[ \t]*:[ \t]*\S[^\n]{0,300}$",
+    # A photo's caption without a credit, on a line of its own: "Pictured are …", "Left Hand
+    # Photo: …", "Légende : …", "Im Bild: …", "En la foto, …", "På bilden: …"
+    "caption_line": r"(?:pictured(?:[ \t]*[:(,]|[ \t]+(?:are|is|here|above|below|left|right|from"
+    r"|with|at|during|l-r)\b)|(?:photo(?:graph)?|image|picture)[ \t]+caption[ \t]*:|caption[ \t]*:"
+    r"|(?:left|right|top|bottom|main|above|below)(?:[ \t-]hand)?[ \t]+(?:photo|picture|image)"
+    r"[ \t]*:|(?:in[ \t]+the[ \t]+(?:photo|picture)|from[ \t]+left[ \t]+to[ \t]+right)[ \t]*[:,]"
+    r"|l[ée]gende[ \t]*:|sur[ \t]+(?:la|cette)[ \t]+photo[ \t]*[:,]|bildunterschrift[ \t]*:"
+    r"|(?:im[ \t]+bild|auf[ \t]+dem[ \t]+(?:bild|foto))[ \t]*[:,]|pie[ \t]+de[ \t]+foto[ \t]*:"
+    r"|en[ \t]+la[ \t]+(?:foto|imagen)[ \t]*[:,]|didascalia[ \t]*:|nella[ \t]+foto[ \t]*[:,]"
+    r"|bijschrift[ \t]*:|op[ \t]+de[ \t]+foto[ \t]*[:,]|bild(?:text|tekst)[ \t]*:|billedtekst[ \t]*:"
+    r"|p[åa][ \t]+(?:bilden|bildet|billedet)[ \t]*[:,])[^\n]{1,400}$",
     # "Company Website…", "Visit Our Website": link text left by a wire's contact widget
     "junk": r"company\s+website|visit\s+our\s+(?:website|blog)|email\s+us\s+here"
     r"|follow\s+us\s+on\b|logo\s*$",
@@ -559,6 +570,9 @@ _ROUTE_TABLE: list[tuple[str, tuple[str, ...]]] = [
     ("the", ("trailer",)),
     ("this", ("trailer", "disclaimer")),
     ("company visit email e-mail follow logo", ("junk",)),
+    ("pictured photo photograph image picture caption left right top bottom main above below in "
+     "from légende legende sur bildunterschrift im auf pie en didascalia nella bijschrift op "
+     "bildtext bildtekst billedtekst på pa", ("caption_line",)),
     ("for para pour för for für fur per voor", ("contact_for", "contact_inquiries", "contact_info")),
     ("more further plus ulteriori maggiori más mas weitere mehr mer meer yderligere ytterlegare "
      "ytterligere ytterligare lisätietoja", ("contact_info",)),
@@ -1144,6 +1158,8 @@ def _back_matter_kind(text: str, para_kind: str, rx: re.Pattern[str]) -> str | N
                 return None
         if kind == "note" and para_kind == "list":
             return None
+        if kind == "caption_line":
+            return "caption_text" if para_kind == "" else None
         return kind
     return None
 
@@ -1802,7 +1818,7 @@ class _Reader:
                     kind, in_contact = "contact", True
                 elif back == "source_line":
                     kind = "label"  # "Source: Save the Children" under the headline
-                elif back is not None and back not in ("caption", "note", "junk"):
+                elif back is not None and back not in ("caption", "caption_text", "note", "junk"):
                     window.append((i, "back", None))
                     break
                 elif in_contact and (p.soft or self.contact_info_like(p)):
@@ -1946,6 +1962,11 @@ class _Reader:
                     self.caption, self.credit = cap
                 k += 1
                 continue
+            if kind == "caption_text":  # "Pictured are …": no credit in it
+                if self.caption is None:
+                    self.caption = p.text
+                k += 1
+                continue
             break
         self.trim_boilerplate()
         self.read_back(k)
@@ -2012,7 +2033,7 @@ class _Reader:
             if kind == "disclaimer":
                 state = "skip"
                 continue
-            if kind == "caption":
+            if kind == "caption" or kind == "caption_text":
                 continue
             if state == "about":
                 self.about[-1].append(p.text)
