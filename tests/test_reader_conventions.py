@@ -475,3 +475,21 @@ def test_a_caption_without_a_credit_is_not_body() -> None:
                  "In the photo industry, sales of film cameras grew for the third year."):
         r = read_text(f"Partnership\n\n{lead}{text}\n\n{more}", markdown=False)
         assert len(r.paragraphs) == 3, text
+
+
+def test_wire_names_in_brackets_emptied_or_glued_to_the_city() -> None:
+    # Noticias Newswire: "Fort Lauderdale, FL — June 16, 2025 [Noticias Newswire] —"; Business
+    # Wire on a site that emptied the name: "PARIS--()--"; and "KAMPALA--(GLOBE NEWSWIRE)--",
+    # whose city is "KAMPALA", not "KAMPALA--"
+    rest = ("A recent survey reveals an uncomfortable truth about credit cards and the families "
+            "who depend on them.\n")
+    r = read_text("Survey\n\nFort Lauderdale, FL — June 16, 2025 [Noticias Newswire] — " + rest,
+                  markdown=False)
+    assert (r.dateline_city, r.date) == ("Fort Lauderdale", date(2025, 6, 16))
+    for line, city in (("PARIS--()--", "PARIS"), ("KAMPALA--(GLOBE NEWSWIRE)--", "KAMPALA"),
+                       ("WINSTON-SALEM, N.C.--(BUSINESS WIRE)--", "WINSTON-SALEM")):
+        assert read_text(f"Survey\n\n{line}{rest}", markdown=False).dateline_city == city, line
+    # a Markdown link is no wire name
+    r = read_text("Survey\n\nFort Lauderdale, FL — [Read more](https://example.org) — " + rest,
+                  markdown=True)
+    assert r.dateline_raw is None or "[Read more]" not in r.dateline_raw

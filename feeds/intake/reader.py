@@ -660,7 +660,7 @@ def _upper_class() -> str:
 
 
 _UPPER = _upper_class()
-_CITY_WORD = rf"{_UPPER}[\w'’.\-]*+"
+_CITY_WORD = rf"{_UPPER}[\w'’.]*+(?:-[\w'’.]++)*+"  # "Saint-Denis"; not the "--" of "PARIS--("
 _CONNECTORS = _words(
 "and et y e und och og en de del di da do du des la le les los las el al sur upon on am an im "
     "bei & of"
@@ -687,7 +687,9 @@ _DL_DATE = (
     rf"(?:,?{_S}*(?:(?:at|@){_S}+)?\d{{1,2}}[:.]\d{{2}}(?:{_S}*(?:[ap]\.?m\.?|[AP]\.?M\.?))?"
     rf"(?:{_S}*(?:[A-Z]{{2,4}}|Eastern|Central|Mountain|Pacific)(?![^\W\d_]))?)?"
 )
-_WIRE = r"(?P<wire>/[^/\n]{1,40}/|\([^():\n]{2,40}\))"  # no colon: "(NYSE: ACME)" is a ticker
+# "/PRNewswire/", "(BUSINESS WIRE)", "[Noticias Newswire]", and Business Wire's "()" where a
+# site emptied the name ("PARIS--()--Regulatory News:"); no colon: "(NYSE: ACME)" is a ticker
+_WIRE = r"(?P<wire>/[^/\n]{1,40}/|\((?:[^():\n]{2,40})?\)|\[[^\[\]():\n]{2,40}\](?!\())"
 _DATELINE = re.compile(
     rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}})"
     rf"(?:(?:{_COMMA}{_S}*|{_DASH}){_DL_DATE})?"
