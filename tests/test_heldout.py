@@ -295,8 +295,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "Danish contact sentences under the heading 'Pressetilmelding og yderligere information' ('… til kommunikationskonsulent Tildde Sønder Vindfeldt, f28s@okf.kk.dk tlf. 2538 0516.') are not read",
     ('121_ritzau-fck-mestre-no-blank-lines-da.txt', 'body_paragraphs'):
         "a page without blank lines: the contact heading and sentences, the 'Program' heading and list and the sender block are kept as body (10 instead of 4)",
-    ('122_regjeringen-gardermoen-contacts-sentence-nn.txt', 'title'):
-        "the section label 'Pressemeldingar' above the headline is taken as the title",
     ('122_regjeringen-gardermoen-contacts-sentence-nn.txt', 'language'):
         "Nynorsk is reported as the macrolanguage 'no'; the label says 'nn'",
     ('122_regjeringen-gardermoen-contacts-sentence-nn.txt', 'contacts'):
@@ -325,10 +323,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "an 'Editorial Contact<br/>' block after a second '###' (name<br/>, phone<br/>, an HTML <a href=\"mailto:…\"> anchor) at the end of a section of member quotes is not read",
     ('128_jakarta-globenewswire-hash-quotes-after-endmark.txt', 'body_paragraphs'):
         "a '## I. …' heading glued to two single-newline-separated paragraphs (one blank-line block) is split into three (13 instead of 11)",
-    ('135_mynewsdesk-naringsdep-pressmeddelande-sv.txt', 'title'):
-        "the sender line above the headline on a Mynewsdesk page ('Näringsdepartementet') is taken for the title",
-    ('135_mynewsdesk-naringsdep-pressmeddelande-sv.txt', 'contacts'):
-        "a second phone line under a one-field-per-line contact ('Ann-Cathrine Nilsson / Utredningssekreterare / 08-405 34 58 / 073-340 97 61') becomes a third contact without a name",
     ('136_businesswire-carrefour-regulatory-news-fr.txt', 'body_paragraphs'):
         "the dateline line 'PARIS--()--Regulatory News:' (a dateline and Business Wire's tag, no text) is kept as the lead; the label's lead is the issuer line under it (12 instead of 11)",
 }

@@ -493,3 +493,29 @@ def test_wire_names_in_brackets_emptied_or_glued_to_the_city() -> None:
     r = read_text("Survey\n\nFort Lauderdale, FL — [Read more](https://example.org) — " + rest,
                   markdown=True)
     assert r.dateline_raw is None or "[Read more]" not in r.dateline_raw
+
+
+def test_a_second_number_alone_under_a_contact_is_the_same_persons() -> None:
+    # Mynewsdesk (Swedish ministry): name, title, phone, then a mobile number on its own line
+    text = ("Utredning överlämnas\n\nStockholm – Utredaren överlämnar sitt betänkande till "
+            "ministern på torsdag, och finns därefter tillgänglig för frågor.\n\nKontakt:\n"
+            "Jonas Bjelfvenstam\nSärskild utredare\n070-398 55 75\n\nAnn-Cathrine Nilsson\n"
+            "Utredningssekreterare\n08-405 34 58\n073-340 97 61\n")
+    r = read_text(text, markdown=False)
+    assert [(c.name, c.phone) for c in r.contacts] == [
+        ("Jonas Bjelfvenstam", "070-398 55 75"), ("Ann-Cathrine Nilsson", "08-405 34 58")]
+
+
+def test_a_one_word_sender_line_over_the_headline_is_not_the_title() -> None:
+    # Mynewsdesk and regjeringen.no pages open with the sender or the section:
+    # "Näringsdepartementet" / "Pressemeldingar", then the headline
+    lead = ("Stockholm – Utredaren överlämnar sitt betänkande till ministern på torsdag, och "
+            "finns därefter tillgänglig för frågor.\n")
+    r = read_text(f"Näringsdepartementet\n\nSvensk sjöfarts konkurrensförutsättningar\n\n{lead}",
+                  markdown=False)
+    assert r.title == "Svensk sjöfarts konkurrensförutsättningar"
+    # a one-word title over the lead, or over a sentence, stays the title
+    assert read_text(f"Rekordår\n\n{lead}", markdown=False).title == "Rekordår"
+    r = read_text("Rekordår\n\nFöretaget växte med tjugo procent under året.\n\n" + lead,
+                  markdown=False)
+    assert r.title == "Rekordår"

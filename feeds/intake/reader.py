@@ -1250,10 +1250,11 @@ def _is_org_word(word: str) -> bool:
     return word.rstrip(".,") in _ORG_WORDS
 
 
-# A line with only another number of the person above: "Mobile: +44 7917 110 066"
+# A line with only another number of the person above: "Mobile: +44 7917 110 066", or the
+# number alone under the first ("08-405 34 58" then "073-340 97 61")
 _SECOND_NUMBER = re.compile(
-    r"[ \t]*(?:mobile|mob|cell(?:phone)?|handy|portable|m[óo]vil|celular|fax)\.?[ \t]*(?:[:.][ \t]*)?"
-    r"[+(\d][\d \t\u00a0().\-/]{5,}\d[ \t]*",
+    r"[ \t]*(?:(?:mobile|mob|cell(?:phone)?|handy|portable|m[óo]vil|celular|fax)\.?[ \t]*"
+    r"(?:[:.][ \t]*)?)?[+(\d][\d \t\u00a0().\-/]{5,}\d[ \t]*",
     re.IGNORECASE,
 )
 _ARTICLES = frozenset({
@@ -1788,6 +1789,9 @@ class _Reader:
             return i  # "**Berne, le 18 juillet 2020**": a dateline on its own line
         if len(text) > 200 and _ends_sentence(text):
             return i
+        if " " not in text.strip() and len(text) <= 40 and self.headline_below(i + 1):
+            i += 1  # "Näringsdepartementet" over the headline: the sender, as a newsroom shows it
+            p, text = paras[i], paras[i].text
         parts = [_clean_inline(text, self.markdown)]
         i += 1
         # a title wrapped onto a second short line that goes on in lower case
@@ -1797,6 +1801,19 @@ class _Reader:
         title = " ".join(parts)
         self.title, self.title_line = title, p.line
         return i
+
+    def headline_below(self, i: int) -> bool:
+        """Whether paragraph ``i`` reads as a headline: a line of a few words that is no
+        sentence of the text, no dateline and nothing the front or back matter holds."""
+        if i >= len(self.paras):
+            return False
+        p = self.paras[i]
+        text = p.text.strip()
+        return (
+            p.kind == "" and not p.soft and 3 <= text.count(" ") + 1 <= 25 and len(text) <= 150
+            and text[-1] not in ".:;," and self.front_kind(p) is None and _back_kind(p) is None
+            and _match_dateline(text) is None
+        )
 
     # -- the lead ------------------------------------------------------------------------
 
