@@ -311,8 +311,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "ambiguous: the press-office address inside a body sentence ('Please send an email to comunication. ufficiostampa@comune.milano.it …') is not a contact block; the label lists it, as 99 lists a contact sentence",
     ('124_milano-conte-advisory-repeated-title.txt', 'body_paragraphs'):
         "the page furniture 'Subjects:' and 'Updated: 20/11/2019' after the text is kept as body (4 instead of 2)",
-    ('126_flatpak-launch-sup-dateline-photo-caption.txt', 'photo_credit'):
-        "a caption held only in a linked image's alt text and title ('[![Alexander Larsson. Photo by Garrett LeSage](…jpg \"…\")](…)') is not read as a credit",
     ('126_flatpak-launch-sup-dateline-photo-caption.txt', 'body_paragraphs'):
         "two Markdown image lines (a linked image with a 'Photo by' caption, a bare screenshot with alt text) are kept as body (25 instead of 23)",
     ('127_flatpak-1-0-bold-colon-dateline-disclaimer.txt', 'dateline_city'):

@@ -519,3 +519,20 @@ def test_a_one_word_sender_line_over_the_headline_is_not_the_title() -> None:
     r = read_text("Rekordår\n\nFöretaget växte med tjugo procent under året.\n\n" + lead,
                   markdown=False)
     assert r.title == "Rekordår"
+
+
+def test_a_body_image_whose_alt_text_credits_it_is_the_photo() -> None:
+    # Flatpak: '[![Alexander Larsson. Photo by Garrett LeSage](/img/a-sm.jpg "…")](/img/a.jpg)'
+    # between paragraphs: the photo's caption and credit; the image stays in the body
+    lead = ("Stockholm, Sweden – 21 June 2016 – The project today announced its first release, "
+            "a new way to distribute desktop applications on Linux.\n\n")
+    image = ('[![Alexander Larsson. Photo by Garrett LeSage](https://example.org/img/a-sm.jpg '
+             '"Alexander Larsson. Photo by Garrett LeSage")](https://example.org/img/a.jpg)')
+    r = read_text(f"Launch\n\n{lead}{image}\n\nMore text about the release follows here.\n",
+                  markdown=True)
+    assert (r.photo_caption, r.photo_credit) == ("Alexander Larsson", "Garrett LeSage")
+    assert r.photo_url == "https://example.org/img/a-sm.jpg"
+    assert len(r.paragraphs) == 3
+    # an image whose alt text credits no one gives no photo
+    r = read_text(f"Launch\n\n{lead}![Our app store](/img/apps.png)\n\nMore text.\n", markdown=True)
+    assert (r.photo_caption, r.photo_credit, r.photo_url) == (None, None, None)

@@ -61,6 +61,7 @@ class TextReading:
     about: tuple[str, ...]  # "About X" boilerplate blocks (heading + text)
     notes: tuple[str, ...]  # "Notes to editors" blocks
     warnings: tuple[tuple[int | None, str], ...]  # (line, message) for a press officer
+    photo_url: str | None = None  # a body image whose alt text gave the caption and credit
 
 
 def _words(text: str) -> frozenset[str]:
@@ -392,6 +393,8 @@ _BREADCRUMB = re.compile(
     re.IGNORECASE,
 )
 _IMAGE = re.compile(r"\[?!\[[^\]\n]*\]\([^)\n]*\)(?:\]\([^)\n]*\))?(?:\{[^}\n]*\})?")
+# Its parts: "[![Alexander Larsson. Photo by Garrett LeSage](/img/a.jpg "title")](/img/b.jpg)"
+_IMAGE_PARTS = re.compile(r'\[?!\[(?P<alt>[^\]\n]*)\]\((?P<src>[^)\s]*)(?:[ \t]+"(?P<title>[^"\n]*)")?\)')
 _DATE_LABEL = re.compile(
     r"[*_\s]*(?:release\s+date|date\s+of\s+release|publication\s+date|date\s+de\s+publication"
     r"|fecha(?:\s+de\s+(?:publicaci[oó]n|emisi[oó]n))?|publicado(?:\s+el)?|publi[ée]\s+le"
@@ -1618,6 +1621,7 @@ class _Reader:
         self.embargo_raw: str | None = None
         self.caption: str | None = None
         self.credit: str | None = None
+        self.photo_url: str | None = None
         self.contacts = _Contacts()
         self.body: list[_Para] = []
         self.end_mark: str | None = None
@@ -1967,6 +1971,8 @@ class _Reader:
             if kind is None and k > lead and len(p.text) <= 60 and self.more_info_heading(k):
                 break
             if kind is None:
+                if self.credit is None and p.text[:2] in ("![", "[!") and _IMAGE.fullmatch(p.text):
+                    self.image_credit(p.text)
                 self.body.append(p)
                 k += 1
                 continue
@@ -1989,6 +1995,19 @@ class _Reader:
             break
         self.trim_boilerplate()
         self.read_back(k)
+
+    def image_credit(self, text: str) -> None:
+        """A body image whose alt text (or title) credits it ("Alexander Larsson. Photo by
+        Garrett LeSage"): the release's photo, with that caption and credit. The image stays
+        in the body."""
+        m = _IMAGE_PARTS.match(text)
+        if m is None:
+            return
+        cap = _caption(m["alt"]) or (_caption(m["title"]) if m["title"] else None)
+        if cap is not None:
+            self.caption, self.credit = cap
+            if m["src"].startswith(("https://", "http://")):
+                self.photo_url = m["src"]
 
     def trim_boilerplate(self) -> None:
         """An "About" paragraph without its heading at the very end of the body."""
@@ -2221,6 +2240,7 @@ def read_text(
         embargo_raw=r.embargo_raw,
         photo_caption=r.caption,
         photo_credit=r.credit,
+        photo_url=r.photo_url,
         contacts=tuple(contacts),
         paragraphs=r.paragraphs(),
         end_mark=r.end_mark,

@@ -307,7 +307,8 @@ def _photo(
             path, "front matter 'image' must be a URL or a mapping with url, caption, credit"
         )
     if reading.photo_credit or reading.photo_caption:
-        return Photo(caption=reading.photo_caption, credit=reading.photo_credit)
+        return Photo(url=reading.photo_url, caption=reading.photo_caption,
+                     credit=reading.photo_credit)
     return None
 
 
