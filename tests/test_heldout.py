@@ -313,8 +313,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "the page furniture 'Subjects:' and 'Updated: 20/11/2019' after the text is kept as body (4 instead of 2)",
     ('126_flatpak-launch-sup-dateline-photo-caption.txt', 'body_paragraphs'):
         "two Markdown image lines (a linked image with a 'Photo by' caption, a bare screenshot with alt text) are kept as body (25 instead of 23)",
-    ('127_flatpak-1-0-bold-colon-dateline-disclaimer.txt', 'dateline_city'):
-        "a bold city-and-date dateline closed by a colon and no dash ('**Stockholm, Sweden, 20 August 2018**: Flatpak, …') is not recognised",
     ('127_flatpak-1-0-bold-colon-dateline-disclaimer.txt', 'body_paragraphs'):
         "the closing italic reuse notice ('*This press release, including all content and media, can be freely used …*') is kept as body (11 instead of 10)",
     ('128_jakarta-globenewswire-hash-quotes-after-endmark.txt', 'contacts'):

@@ -536,3 +536,15 @@ def test_a_body_image_whose_alt_text_credits_it_is_the_photo() -> None:
     # an image whose alt text credits no one gives no photo
     r = read_text(f"Launch\n\n{lead}![Our app store](/img/apps.png)\n\nMore text.\n", markdown=True)
     assert (r.photo_caption, r.photo_credit, r.photo_url) == (None, None, None)
+
+
+def test_a_dateline_closed_by_a_colon() -> None:
+    # Flatpak: "**Stockholm, Sweden, 20 August 2018**: Flatpak, the Linux desktop app …"
+    text = ("Flatpak 1.0 released\n\n**Stockholm, Sweden, 20 August 2018**: Flatpak, the Linux "
+            "desktop app distribution framework, reached an important milestone today.\n")
+    r = read_text(text, markdown=True)
+    assert (r.dateline_city, r.date) == ("Stockholm", date(2018, 8, 20))
+    # a colon after a city without a date is no dateline: "Note: …", "London: …"
+    for lead in ("Note: In 2018, the framework was released, as planned, to the public.",
+                 "London: the framework, released in 2018, reached its milestone today."):
+        assert read_text(f"Flatpak 1.0 released\n\n{lead}\n", markdown=False).dateline_city is None

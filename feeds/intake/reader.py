@@ -697,7 +697,8 @@ _DATELINE = re.compile(
     rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}})"
     rf"(?:(?:{_COMMA}{_S}*|{_DASH}){_DL_DATE})?"
     rf"(?:(?:{_S}*|{_DASH}){_WIRE})?"
-    rf"(?P<tail>{_DASH}|{_S}*$)"
+    # a colon ends a dateline that has a date: "**Stockholm, Sweden, 20 August 2018**: …"
+    rf"(?P<tail>{_DASH}|{_S}*$|(?(date):{_S}+|(?!)))"
 )
 _DATELINE_INVERTED = re.compile(
     rf"{_WIRE}{_DASH}{_DL_DATE}{_DASH}(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}}){_DASH}"
@@ -908,6 +909,8 @@ def _has_dateline_sign(head: str) -> bool:
         or " - " in head or "―" in head or "\u00a0-" in head or ".-" in head
         # a dateline on a line of its own: "**Berne, le 18 juillet 2020**"
         or (len(head) <= 60 and ("," in head or "،" in head) and _DIGIT.search(head) is not None)
+        # a date closed by a colon: "**Stockholm, Sweden, 20 August 2018**: Flatpak …"
+        or (":" in head[:80] and "," in head[:60] and _DIGIT.search(head, 0, 80) is not None)
     )
 
 
