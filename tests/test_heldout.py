@@ -341,14 +341,8 @@ XFAIL: dict[tuple[str, str], str] = {
         "a dateline that runs into the text with no separator at all ('Saint-Hubert, Quèbec, February 22, 2002 Media are cordially invited …') is not recognised",
     ('139_csa-advisory-no-headline-no-dash.txt', 'date'):
         "same dateline: its date 'February 22, 2002' is not read",
-    ('139_csa-advisory-no-headline-no-dash.txt', 'contacts'):
-        "the second number 'Cellular: (514) 914-5453' under 'Telephone: …' becomes a third, nameless contact; the label keeps one phone per person (as 25/135)",
     ('140_cnw-telbec-indented-yearless.txt', 'body_paragraphs'):
         "ambiguous: CNW's four-space paragraph indents without blank lines are not paragraph breaks for the reader, so lead, quote and list intro are one paragraph (6 instead of 8; the label notes 6 by blank lines)",
-    ('141_unicef-brasil-declaracao-contatos-pt.txt', 'contacts'):
-        "the Portuguese heading 'Contatos para a imprensa' with two people one field per line (no blank line between them, 'Telefone:' lines) is not read as a contact block",
-    ('141_unicef-brasil-declaracao-contatos-pt.txt', 'body_paragraphs'):
-        "same heading not known: the contact heading and block, 'Sobre o UNICEF' and its boilerplate, the social-media and donation lines are kept as body (12 instead of 6)",
     ('142_unicef-brasil-apelo-nav-two-city-pt.txt', 'title'):
         "twenty-five navigation lines, each a block of its own, precede the headline: the first, 'Imprensa', is taken as the title",
     ('142_unicef-brasil-apelo-nav-two-city-pt.txt', 'dateline_city'):

@@ -548,3 +548,31 @@ def test_a_dateline_closed_by_a_colon() -> None:
     for lead in ("Note: In 2018, the framework was released, as planned, to the public.",
                  "London: the framework, released in 2018, reached its milestone today."):
         assert read_text(f"Flatpak 1.0 released\n\n{lead}\n", markdown=False).dateline_city is None
+
+
+def test_portuguese_contact_block_with_job_titles_and_two_numbers_each() -> None:
+    # UNICEF Brasil: "Contatos para a imprensa", then per person: name, job title, office,
+    # "Telefone: …" twice; and "Cellular: …" under a phone in a Canadian advisory
+    text = ("Declaração do UNICEF\n\nNova Iorque, 11 de março de 2020 – O UNICEF vem preparando e "
+            "respondendo à epidemia desde o início, com governos e parceiros.\n\n"
+            "Contatos para a imprensa\n\nElisa Meirelles Reis\nOficial de Comunicação\nUNICEF Brasil\n"
+            "Telefone: (61) 3035 1979\nTelefone: (61) 98166 1649\nPedro Ivo Alcantara\n"
+            "Especialista em Comunicação\nUNICEF Brasil\nTelefone: (61) 3035 1947\n"
+            "Telefone: (61) 98166 1636\n")
+    r = read_text(text, markdown=False, languages=("pt",))
+    assert [(c.name, c.title, c.org, c.phone) for c in r.contacts] == [
+        ("Elisa Meirelles Reis", "Oficial de Comunicação", "UNICEF Brasil", "(61) 3035 1979"),
+        ("Pedro Ivo Alcantara", "Especialista em Comunicação", "UNICEF Brasil", "(61) 3035 1947")]
+    assert len(r.paragraphs) == 1
+    text = ("Media advisory\n\nMONTREAL – Media are invited to the launch of the satellite at the "
+            "agency's headquarters on Friday.\n\nMedia contact:\nJane Roe\nTel: (450) 926-4370\n"
+            "Cellular: (514) 914-5453\n")
+    r = read_text(text, markdown=False)
+    assert [(c.name, c.phone) for c in r.contacts] == [("Jane Roe", "(450) 926-4370")]
+
+
+def test_news_releases_over_the_headline_is_a_label() -> None:
+    # a government page: "News Releases" (plural) above the release's own headline
+    text = ("News Releases\n\nMunicipal Awareness Campaign Launched\n\nST. JOHN'S – The "
+            "province today launched a campaign to raise awareness of municipal elections.\n")
+    assert read_text(text, markdown=False).title == "Municipal Awareness Campaign Launched"

@@ -375,7 +375,7 @@ _IMMEDIATE = re.compile(
     re.IGNORECASE,
 )
 _RELEASE_LABEL = re.compile(
-    r"[*_#\s]*(?:(?:press|news|media)\s+(?:release|statement|advisory)|pressmeddelande"
+    r"[*_#\s]*(?:(?:press|news|media)\s+(?:releases?|statements?|advisory|advisories)|pressmeddelande"
     r"|pressemitteilung|presseinformation|communiqu[ée]\s+de\s+presse|comunicado\s+de\s+prensa"
     r"|nota\s+de\s+prensa|comunicato\s+stampa|persbericht|بيان\s+صحفي|news|press|update"
     r"|updated|correction|corrected)\b[\s*_:.–—-]*",
@@ -439,7 +439,10 @@ _END_MARK = re.compile(
 _SOURCE_END = re.compile(r"SOURCE(?:\s*:\s*|\s+)\S.{0,120}")
 
 _CONTACT_WORD = (
-    r"(?:contacts?|contactos?|contatti|contatto|kontakt(?:e|er|person(?:er)?)?"
+    # "Contatos para a imprensa", "Contactos para la prensa", "Contacts for the media"
+    r"(?:(?:contacts?|contactos?|contatos?)\s+(?:para\s+(?:a|la)\s+|com\s+a\s+|de\s+|for\s+"
+    r"(?:the\s+)?)(?:imprensa|prensa|media|press)|assessoria\s+de\s+imprensa"
+    r"|contacts?|contactos?|contatos?|contatti|contatto|kontakt(?:e|er|person(?:er)?)?"
     r"|presskontakt(?:er)?|pressekontakt|medienkontakt|contact\s+presse|contacts\s+presse"
     r"|relations?\s+presse|contactos?\s+de\s+prensa|media\s+relations|press\s+office"
     r"|جهة\s+الاتصال|للتواصل|للاستفسارات"
@@ -559,7 +562,8 @@ def _union(names: Sequence[str]) -> re.Pattern[str]:
 
 _BACK_MATTER = _union(list(_BRANCHES))
 _CONTACT_WORDS = (
-    "contacts contacto contactos contatti contatto kontakt kontakte kontakter kontaktperson "
+    "contacts contacto contactos contato contatos assessoria contatti contatto kontakt kontakte "
+    "kontakter kontaktperson "
     "kontaktpersoner presskontakt presskontakter pressekontakt medienkontakt relations relation "
     "جهة للتواصل للاستفسارات indirizzo adresse"
 )
@@ -744,6 +748,11 @@ _JOB_TITLE = re.compile(
     r"|Officer|Lead|Coordinator|Partner|Executive|Secretary|Attach[ée])|Director|Manager|Head\s+of\b"
     r"|Spokes(?:person|man|woman)|Partner|Chair(?:man|woman|person)?|Secretary(?:[- ]General)?"
     r"|Coordinator|Consultant|Specialist|Directeur|Directrice|Gerente|Responsable"
+    # "Oficial de Comunicação", "Especialista em Comunicação", "Assessora de imprensa",
+    # "Portavoz", "Chargée de communication", "Attachée de presse"
+    r"|Oficial\s+d[eo]|Especialista|Assessor(?:a)?|Coordenador(?:a)?|Coordinador(?:a)?"
+    r"|Diretor(?:a)?|Directora|Jef[ea]\s+de|Portavoz|Porta-voz|Charg[ée]e?\s+de"
+    r"|Attach[ée]e?\s+de\s+presse|Referent(?:in)?"
     r"|Leiter(?:in)?|(?:Presse)?[Ss]precher(?:in)?|[Pp]resschef|[Pp]ressekreterare"
     r"|[Pp]resse(?:sekretær|rådgiver|chef|talsperson|medarbejder))"
 )
@@ -1259,7 +1268,8 @@ def _is_org_word(word: str) -> bool:
 # A line with only another number of the person above: "Mobile: +44 7917 110 066", or the
 # number alone under the first ("08-405 34 58" then "073-340 97 61")
 _SECOND_NUMBER = re.compile(
-    r"[ \t]*(?:(?:mobile|mob|cell(?:phone)?|handy|portable|m[óo]vil|celular|fax)\.?[ \t]*"
+    r"[ \t]*(?:(?:mobile|mob|cell(?:ular|phone)?|handy|portable|m[óo]vil|celular|fax|phone"
+    r"|t[ée]l(?:[ée]phone|efone|efon|[ée]fono)?)\.?[ \t]*"
     r"(?:[:.][ \t]*)?)?[+(\d][\d \t\u00a0().\-/]{5,}\d[ \t]*",
     re.IGNORECASE,
 )
