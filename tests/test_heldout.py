@@ -341,8 +341,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "a dateline that runs into the text with no separator at all ('Saint-Hubert, Quèbec, February 22, 2002 Media are cordially invited …') is not recognised",
     ('139_csa-advisory-no-headline-no-dash.txt', 'date'):
         "same dateline: its date 'February 22, 2002' is not read",
-    ('140_cnw-telbec-indented-yearless.txt', 'body_paragraphs'):
-        "ambiguous: CNW's four-space paragraph indents without blank lines are not paragraph breaks for the reader, so lead, quote and list intro are one paragraph (6 instead of 8; the label notes 6 by blank lines)",
     ('142_unicef-brasil-apelo-nav-two-city-pt.txt', 'title'):
         "twenty-five navigation lines, each a block of its own, precede the headline: the first, 'Imprensa', is taken as the title",
     ('142_unicef-brasil-apelo-nav-two-city-pt.txt', 'dateline_city'):

@@ -576,3 +576,26 @@ def test_news_releases_over_the_headline_is_a_label() -> None:
     text = ("News Releases\n\nMunicipal Awareness Campaign Launched\n\nST. JOHN'S – The "
             "province today launched a campaign to raise awareness of municipal elections.\n")
     assert read_text(text, markdown=False).title == "Municipal Awareness Campaign Launched"
+
+
+def test_first_line_indents_mark_the_paragraphs_of_wrapped_text() -> None:
+    # CNW Telbec: each paragraph's first line indented four spaces, the rest at the margin,
+    # no blank line between paragraphs
+    text = ("Government takes action to improve the health of our oceans\n\n"
+            "    MONT-JOLI, QC, Oct. 5 /CNW Telbec/ - The Honourable Lawrence Cannon,\n"
+            "Minister of Transport, Infrastructure and Communities, today announced a\n"
+            "five-year commitment by the Government to the health of the oceans today.\n"
+            "    \"Canada's New Government is committed to protecting Canada's marine\n"
+            "environment,\" said Minister Cannon. \"Over the next five years, our government\n"
+            "will invest more than $60 million in initiatives for the coastal communities.\"\n"
+            "    With its allocated funds, the Government protects the waterways from\n"
+            "ship-source pollution.\n")
+    r = read_text(text, markdown=False)
+    assert [p[:20] for p in r.paragraphs] == [
+        "MONT-JOLI, QC, Oct. ", "\"Canada's New Govern", "With its allocated f"]
+    assert r.dateline_city == "MONT-JOLI"
+    # nested HTML or JSX under a tag at the margin is not a paragraph's first line
+    html = ("Title\n\nGENEVA – The organisation today announced a new programme for the "
+            "region, with partners from three countries.\n\n<ArticleFileImage\n"
+            "  filepath=\"public/news/21/a.png\"\n  alt=\"A diagram\"\n/>\n")
+    assert len(read_text(html, markdown=True).paragraphs) == 2

@@ -113,6 +113,9 @@ class _Para:
         return f"_Para({self.text[:40]!r}, line={self.line}, soft={self.soft}, kind={self.kind!r})"
 
 
+_OPENING_QUOTES = "\"“‘'«„("
+
+
 def _unwrap(run: list[tuple[int, str, int]]) -> list[_Para]:
     """Lines of running text (no blank line between them) to paragraphs.
 
@@ -125,6 +128,18 @@ def _unwrap(run: list[tuple[int, str, int]]) -> list[_Para]:
     """
     if len(run) == 1:
         return [_Para(run[0][1], run[0][0])]
+    # First-line indents mark the paragraphs (CNW: "    MONT-JOLI, QC, Oct. 5 /CNW Telbec/ -
+    # …" then lines at the margin, then "    \"Canada's New Government is …"): each
+    # indented line of text after a line at the margin starts one (not the nested tags of
+    # HTML or JSX, "  <li>")
+    starts = [k for k in range(1, len(run)) if run[k][2] >= 2 and run[k - 1][2] == 0
+              and (run[k][1][0].isalnum() or run[k][1][0] in _OPENING_QUOTES)
+              and "=" not in run[k][1].partition(" ")[0] and run[k - 1][1][0] != "<"]
+    if starts and 2 * sum(1 for _, _, indent in run if indent == 0) >= len(run):
+        out = []
+        for a, b in zip([0, *starts], [*starts, len(run)], strict=True):
+            out += _unwrap(run[a:b])  # (no line but the first is indented now)
+        return out
     lengths = [len(t) for _, t, _ in run]
     inner = lengths[:-1]
     inner.sort()
