@@ -136,10 +136,10 @@ def _unwrap(run: list[tuple[int, str, int]]) -> list[_Para]:
               and (run[k][1][0].isalnum() or run[k][1][0] in _OPENING_QUOTES)
               and "=" not in run[k][1].partition(" ")[0] and run[k - 1][1][0] != "<"]
     if starts and 2 * sum(1 for _, _, indent in run if indent == 0) >= len(run):
-        out = []
+        pieces: list[_Para] = []
         for a, b in zip([0, *starts], [*starts, len(run)], strict=True):
-            out += _unwrap(run[a:b])  # (no line but the first is indented now)
-        return out
+            pieces += _unwrap(run[a:b])  # (no line but the first is indented now)
+        return pieces
     lengths = [len(t) for _, t, _ in run]
     inner = lengths[:-1]
     inner.sort()
