@@ -599,3 +599,14 @@ def test_first_line_indents_mark_the_paragraphs_of_wrapped_text() -> None:
             "region, with partners from three countries.\n\n<ArticleFileImage\n"
             "  filepath=\"public/news/21/a.png\"\n  alt=\"A diagram\"\n/>\n")
     assert len(read_text(html, markdown=True).paragraphs) == 2
+
+
+def test_two_cities_joined_by_a_slash() -> None:
+    # UNICEF Brasil: "Nova Iorque/Genebra, 31 de janeiro de 2017 – Quarenta e oito milhões …"
+    text = ("Apelo humanitário\n\nNova Iorque/Genebra, 31 de janeiro de 2017 – Quarenta e oito "
+            "milhões de crianças vivendo em alguns dos piores conflitos do mundo precisam de ajuda.\n")
+    r = read_text(text, markdown=False, languages=("pt",))
+    assert (r.dateline_city, r.date) == ("Nova Iorque/Genebra", date(2017, 1, 31))
+    r = read_text("Launch\n\nNEW YORK/PRNewswire/ -- Acme today announced that its new product "
+                  "would ship in the spring.\n", markdown=False)
+    assert r.dateline_city == "NEW YORK"

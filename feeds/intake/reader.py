@@ -688,7 +688,8 @@ _CONNECTORS = _words(
     "bei & of"
 )
 _CONN = "(?:" + "|".join(re.escape(c) for c in sorted(_CONNECTORS, key=len, reverse=True)) + ")"
-_CITY = rf"{_CITY_WORD}(?:{_S}(?:{_CONN}{_S})?{_CITY_WORD}){{0,4}}"
+# "Nova Iorque/Genebra": two cities of one dateline
+_CITY = rf"{_CITY_WORD}(?:(?:{_S}(?:{_CONN}{_S})?|/){_CITY_WORD}){{0,4}}"
 _COMMA = "[,،]"  # and the Arabic comma
 _REGION = rf"{_COMMA}{_S}*{_UPPER}(?:[^\W\d_]|['’. ]){{0,30}}?"
 # "–", "—", "--", " - ", "-(" and ")-" (wire names), ".-" (Spanish: "5 de marzo de 2025.-")
