@@ -114,11 +114,13 @@ def hugo_site(site: Path, corpus: Path) -> Path | None:
     content = hsite / "content" / "releases"
     content.mkdir(parents=True)
     with SQLiteStore(config.state_path) as store:
-        releases = store.cached_releases(p for p in store.cached_files())
-    for n, r in enumerate(releases.values()):
-        if r.draft or r.date is None:
-            continue
-        front = {"title": r.title, "date": r.date.isoformat(), "tags": list(r.tags)}
+        # What our site lists, each with the date our feeds give it (a release the text gives
+        # no date is dated when first seen): the same releases, so Hugo's job is not smaller
+        rows = [row for row in store.listings().values() if not row.retracted]
+        releases = store.cached_releases(row.path for row in rows)
+    for n, row in enumerate(rows):
+        r = releases[row.path]
+        front = {"title": r.title, "date": row.when, "tags": list(r.tags)}
         (content / f"r{n:05d}.md").write_text(
             "---\n" + json.dumps(front, ensure_ascii=False) + "\n---\n\n" + r.body_text + "\n",
             encoding="utf-8",
@@ -127,7 +129,7 @@ def hugo_site(site: Path, corpus: Path) -> Path | None:
         'baseURL = "https://bench.example.org/"\n'
         'disableKinds = ["sitemap", "robotsTXT", "404", "section", "taxonomy"]\n'
         'ignoreErrors = ["error-disable-taxonomy"]\n'
-        "rssLimit = 50\n"
+        "rssLimit = 50\nbuildFuture = true\n"  # dates past today (the bench clock) too
         "[outputs]\nhome = [\"RSS\"]\nterm = [\"RSS\"]\npage = []\n"
         "[taxonomies]\ntag = \"tags\"\n",
         encoding="utf-8",
