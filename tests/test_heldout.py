@@ -337,10 +337,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "the issue stamp '2001 08 06' + spaces + '4:10 p.m.' after the contacts is read as a nameless contact's phone, in place of the second contact 'Craig Pollett, … Municipalities (709) 738-1750' (no comma before the phone)",
     ('139_csa-advisory-no-headline-no-dash.txt', 'title'):
         'by design: an advisory without a headline gets a title from its file name; the label says null (as 110/123)',
-    ('139_csa-advisory-no-headline-no-dash.txt', 'dateline_city'):
-        "a dateline that runs into the text with no separator at all ('Saint-Hubert, Quèbec, February 22, 2002 Media are cordially invited …') is not recognised",
-    ('139_csa-advisory-no-headline-no-dash.txt', 'date'):
-        "same dateline: its date 'February 22, 2002' is not read",
     ('142_unicef-brasil-apelo-nav-two-city-pt.txt', 'title'):
         "twenty-five navigation lines, each a block of its own, precede the headline: the first, 'Imprensa', is taken as the title",
     ('142_unicef-brasil-apelo-nav-two-city-pt.txt', 'dateline_city'):

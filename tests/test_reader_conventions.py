@@ -610,3 +610,16 @@ def test_two_cities_joined_by_a_slash() -> None:
     r = read_text("Launch\n\nNEW YORK/PRNewswire/ -- Acme today announced that its new product "
                   "would ship in the spring.\n", markdown=False)
     assert r.dateline_city == "NEW YORK"
+
+
+def test_a_dateline_whose_year_runs_on_into_the_text() -> None:
+    # Canadian Space Agency advisory: no dash after the date
+    text = ("Launch of the satellite\n\nSaint-Hubert, Quèbec, February 22, 2002 Media are cordially "
+            "invited to a press conference where the Minister will make an announcement.\n")
+    r = read_text(text, markdown=False)
+    assert (r.dateline_city, r.date) == ("Saint-Hubert", date(2002, 2, 22))
+    assert r.paragraphs[0].startswith("Saint-Hubert, Quèbec, February 22, 2002 Media")
+    # without a year, or with a lower-case word after it, the text is no dateline
+    for lead in ("Saint-Hubert, Quèbec, February 22 Media are invited to a press conference.",
+                 "Paris, since 2002 the agency has invited the media to a conference each year."):
+        assert read_text(f"Launch of the satellite\n\n{lead}\n", markdown=False).dateline_city is None, lead

@@ -717,8 +717,9 @@ _DATELINE = re.compile(
     rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}})"
     rf"(?:(?:{_COMMA}{_S}*|{_DASH}){_DL_DATE})?"
     rf"(?:(?:{_S}*|{_DASH}){_WIRE})?"
-    # a colon ends a dateline that has a date: "**Stockholm, Sweden, 20 August 2018**: …"
-    rf"(?P<tail>{_DASH}|{_S}*$|(?(date):{_S}+|(?!)))"
+    # a colon ends a dateline that has a date: "**Stockholm, Sweden, 20 August 2018**: …";
+    # so does nothing but a space after a year: "Saint-Hubert, Quèbec, February 22, 2002 Media …"
+    rf"(?P<tail>{_DASH}|{_S}*$|(?(date):{_S}+|(?!))|(?(date)(?<=\d{{4}}){_S}+(?={_UPPER})|(?!)))"
 )
 _DATELINE_INVERTED = re.compile(
     rf"{_WIRE}{_DASH}{_DL_DATE}{_DASH}(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}}){_DASH}"
@@ -928,6 +929,9 @@ class _Dateline:
         self.standalone = standalone
 
 
+_YEAR_THEN_WORD = re.compile(r"\d{4}[ \t]+[^\W\d_]")
+
+
 def _has_dateline_sign(head: str) -> bool:
     return (
         "–" in head or "—" in head or "--" in head or "(" in head or "/" in head
@@ -936,6 +940,8 @@ def _has_dateline_sign(head: str) -> bool:
         or (len(head) <= 60 and ("," in head or "،" in head) and _DIGIT.search(head) is not None)
         # a date closed by a colon: "**Stockholm, Sweden, 20 August 2018**: Flatpak …"
         or (":" in head[:80] and "," in head[:60] and _DIGIT.search(head, 0, 80) is not None)
+        # or by a space after its year: "Saint-Hubert, Quèbec, February 22, 2002 Media are …"
+        or ("," in head[:60] and _YEAR_THEN_WORD.search(head, 0, 80) is not None)
     )
 
 
@@ -977,14 +983,16 @@ def _match_dateline(text: str) -> _Dateline | None:
                              True, False)
     if m is None or not _city_ok(m.group("city")):
         return None
-    standalone = not m.group("tail").strip() or m.end() >= len(text)
     date_text, wire = m.group("date"), m.group("wire")
     if date_text is None and wire is not None and find_text_date(wire) is not None:
         date_text = wire.strip("()/ ")  # "AUSTIN, Texas (March 5, 2025) –"
+    # "Saint-Hubert, Quèbec, February 22, 2002 Media are …": the text runs on after the year
+    run_on = not m.group("tail").strip() and m.end() < len(text)
+    if run_on and not (date_text and date_text[-4:].isdigit()):
+        return None
+    standalone = (not m.group("tail").strip() and not run_on) or m.end() >= len(text)
     if standalone and not date_text:
         return None  # "Canada", "Burlington, ON": a place, not a dateline
-    if m.group("tail").strip() == "" and m.end() < len(text):
-        return None
     if wire is None and not date_text and len(m.group("city").split()) > 4:
         return None
     city = m.group("city").strip(" .")
