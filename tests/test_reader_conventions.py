@@ -623,3 +623,56 @@ def test_a_dateline_whose_year_runs_on_into_the_text() -> None:
     for lead in ("Saint-Hubert, Quèbec, February 22 Media are invited to a press conference.",
                  "Paris, since 2002 the agency has invited the media to a conference each year."):
         assert read_text(f"Launch of the satellite\n\n{lead}\n", markdown=False).dateline_city is None, lead
+
+
+def test_what_this_sessions_conventions_must_not_catch() -> None:
+    # A review of the conventions above, each case reproduced before it was fixed
+    b = ("Grant programme launched\n\nWASHINGTON, March 3, 2024 – The agency today announced a "
+         "new grant programme for rural communities, with funding for three years and partners "
+         "in twelve states.\n\n")
+    # a caption line with a credit keeps its credit
+    r = read_text(b + "Pictured: The mayor cuts the ribbon. Photo: Jane Smith\n\nThe wing opens "
+                  "on Saturday.\n", markdown=False)
+    assert (r.photo_caption, r.photo_credit) == ("Pictured: The mayor cuts the ribbon", "Jane Smith")
+    # prose that starts like a caption is body; a second caption line is not lost
+    r = read_text(b + "From left to right, the new wing traces the history of the region, from the "
+                  "first settlers to the present day.\n\nThe wing opens on Saturday.\n",
+                  markdown=False)
+    assert len(r.paragraphs) == 3 and r.photo_caption is None
+    r = read_text(b + "Left photo: The mayor cuts the ribbon.\n\nRight photo: Visitors in the new "
+                  "hall.\n\nThe wing opens on Saturday.\n", markdown=False)
+    assert r.photo_caption == "Left photo: The mayor cuts the ribbon."
+    assert "Right photo: Visitors in the new hall." in r.paragraphs
+    # an organisation with "of" in its name is no person of an organisation
+    for org in ("Royal Bank of Canada", "Federal Reserve Bank of New York",
+                "Greater Boston Chamber of Commerce", "United Way of King County"):
+        r = read_text(b + f"Media contact:\n{org}\nmedia@example.org\n+1 416 555 0100\n",
+                      markdown=False)
+        assert len(r.contacts) == 1 and org in (r.contacts[0].name, r.contacts[0].org), org
+    # a number under another organisation's line is that organisation's
+    r = read_text(b + "Media contacts:\nAcme Corp\nTel: +1 202 555 0100\nBeta Inc\n"
+                  "Tel: +1 202 555 0199\n", markdown=False)
+    assert [c.phone for c in r.contacts] == ["+1 202 555 0100", "+1 202 555 0199"]
+    # a wrapped line's indented lower-case rest, and one quotation set off, split nothing
+    r = read_text("Acme reports results\n\nBERLIN, March 3, 2024 - Acme said on Tuesday that "
+                  "revenue grew 12 percent in the third\n  quarter, helped by strong sales of its "
+                  "new electric bike in Germany and France.\n\nThe bike costs 1,999 euros.\n",
+                  markdown=False)
+    assert len(r.paragraphs) == 2
+    # a short one-word title over its deck stays the title
+    r = read_text("Zephyr\n\nAcme's new electric bike goes on sale across Europe\n\nBERLIN, March 3, "
+                  "2024 – Acme today announced its new bike.\n", markdown=False)
+    assert r.title == "Zephyr"
+    # two words joined by a slash are a dateline's cities only with a date or a wire
+    r = read_text("New report on the epidemic\n\nHIV/AIDS – A new report from the agency shows "
+                  "that infections fell by a third in the last decade across the region.\n",
+                  markdown=False)
+    assert r.dateline_city is None
+    # a credited image after a caption line does not replace it; job titles are whole words
+    r = read_text(b + "Pictured are the mayor and the minister.\n\n![Revenue chart (Credit: Acme "
+                  "Analytics)](https://acme.com/chart.png)\n\nMore.\n", markdown=True)
+    assert (r.photo_caption, r.photo_credit) == ("Pictured are the mayor and the minister.", None)
+    r = read_text(b + "Contacto:\nAna Pérez\nEspecialistas Unidos S.A.\nana@example.org\n",
+                  markdown=False)
+    assert [(c.name, c.org, c.title) for c in r.contacts] == [
+        ("Ana Pérez", "Especialistas Unidos S.A", None)]

@@ -131,11 +131,13 @@ def _unwrap(run: list[tuple[int, str, int]]) -> list[_Para]:
     # First-line indents mark the paragraphs (CNW: "    MONT-JOLI, QC, Oct. 5 /CNW Telbec/ -
     # …" then lines at the margin, then "    \"Canada's New Government is …"): each
     # indented line of text after a line at the margin starts one (not the nested tags of
-    # HTML or JSX, "  <li>")
+    # HTML or JSX, "  <li>"; nor a wrapped line's lower-case rest, "  quarter, helped by …"),
+    # when the text has two such lines at least (one is a quotation set off)
     starts = [k for k in range(1, len(run)) if run[k][2] >= 2 and run[k - 1][2] == 0
-              and (run[k][1][0].isalnum() or run[k][1][0] in _OPENING_QUOTES)
+              and (run[k][1][0].isupper() or run[k][1][0].isdigit()
+                   or run[k][1][0] in _OPENING_QUOTES)
               and "=" not in run[k][1].partition(" ")[0] and run[k - 1][1][0] != "<"]
-    if starts and 2 * sum(1 for _, _, indent in run if indent == 0) >= len(run):
+    if len(starts) >= 2 and 2 * sum(1 for _, _, indent in run if indent == 0) >= len(run):
         pieces: list[_Para] = []
         for a, b in zip([0, *starts], [*starts, len(run)], strict=True):
             pieces += _unwrap(run[a:b])  # (no line but the first is indented now)
@@ -187,6 +189,9 @@ def _one_line_block(lineno: int, text: str, indent: int) -> _Para:
     return _Para(text, lineno, kind=kind)  # (alone in its block, an item's indent means nothing)
 
 
+# characters: a word this long alone over a headline is a sender ("Näringsdepartementet",
+# "Pressemeldingar"), not a one-word title ("Zephyr" over its deck)
+SENDER_WORD = 12
 WRAPPED_ITEM = 40  # characters: a list item this long, cut mid-sentence, was wrapped by hand
 
 
@@ -499,12 +504,12 @@ _BRANCHES: dict[str, str] = {
     "caption_line": r"(?:pictured(?:[ \t]*[:(,]|[ \t]+(?:are|is|here|above|below|left|right|from"
     r"|with|at|during|l-r)\b)|(?:photo(?:graph)?|image|picture)[ \t]+caption[ \t]*:|caption[ \t]*:"
     r"|(?:left|right|top|bottom|main|above|below)(?:[ \t-]hand)?[ \t]+(?:photo|picture|image)"
-    r"[ \t]*:|(?:in[ \t]+the[ \t]+(?:photo|picture)|from[ \t]+left[ \t]+to[ \t]+right)[ \t]*[:,]"
+    r"[ \t]*:|(?:in[ \t]+the[ \t]+(?:photo|picture)|from[ \t]+left[ \t]+to[ \t]+right)[ \t]*:"
     r"|l[ée]gende[ \t]*:|sur[ \t]+(?:la|cette)[ \t]+photo[ \t]*[:,]|bildunterschrift[ \t]*:"
     r"|(?:im[ \t]+bild|auf[ \t]+dem[ \t]+(?:bild|foto))[ \t]*[:,]|pie[ \t]+de[ \t]+foto[ \t]*:"
     r"|en[ \t]+la[ \t]+(?:foto|imagen)[ \t]*[:,]|didascalia[ \t]*:|nella[ \t]+foto[ \t]*[:,]"
     r"|bijschrift[ \t]*:|op[ \t]+de[ \t]+foto[ \t]*[:,]|bild(?:text|tekst)[ \t]*:|billedtekst[ \t]*:"
-    r"|p[åa][ \t]+(?:bilden|bildet|billedet)[ \t]*[:,])[^\n]{1,400}$",
+    r"|p[åa][ \t]+(?:bilden|bildet|billedet)[ \t]*[:,])(?P<caption_rest>[^\n]{1,400})$",
     # "Company Website…", "Visit Our Website": link text left by a wire's contact widget
     "junk": r"company\s+website|visit\s+our\s+(?:website|blog)|email\s+us\s+here"
     r"|follow\s+us\s+on\b|logo\s*$",
@@ -767,9 +772,9 @@ _JOB_TITLE = re.compile(
     r"|Coordinator|Consultant|Specialist|Directeur|Directrice|Gerente|Responsable"
     # "Oficial de Comunicação", "Especialista em Comunicação", "Assessora de imprensa",
     # "Portavoz", "Chargée de communication", "Attachée de presse"
-    r"|Oficial\s+d[eo]|Especialista|Assessor(?:a)?|Coordenador(?:a)?|Coordinador(?:a)?"
+    r"|(?:Oficial\s+d[eo]|Especialista|Assessor(?:a)?|Coordenador(?:a)?|Coordinador(?:a)?"
     r"|Diretor(?:a)?|Directora|Jef[ea]\s+de|Portavoz|Porta-voz|Charg[ée]e?\s+de"
-    r"|Attach[ée]e?\s+de\s+presse|Referent(?:in)?"
+    r"|Attach[ée]e?\s+de\s+presse|Referent(?:in)?)\b"
     r"|Leiter(?:in)?|(?:Presse)?[Ss]precher(?:in)?|[Pp]resschef|[Pp]ressekreterare"
     r"|[Pp]resse(?:sekretær|rådgiver|chef|talsperson|medarbejder))"
 )
@@ -799,6 +804,14 @@ _ORG_WORDS = _words(
     "University Council Ministry Department Bank Capital Holdings Society Network Trust Fund "
     "Federation Organisation Organization Stiftelse Stiftung Fondation Fundación Fundacion "
     "Asociación Asociacion Verband Associates Consulting Media PR"
+)
+# Words of an institution's name that no person's name has: "Royal Bank of Canada", "Greater
+# Boston Chamber of Commerce", "United Way of King County", "Media Relations at Acme"
+_INSTITUTION_WORDS = _words(
+    "bank chamber way council board office relations desk team press service services centre "
+    "center museum school college hospital church club league union commission committee "
+    "authority bureau city county state national royal federal united greater reserve "
+    "international world european american global regional department division unit"
 )
 _GLUED = re.compile(r"[a-z][A-Z]")
 _GLUED_LABEL = re.compile(
@@ -990,6 +1003,8 @@ def _match_dateline(text: str) -> _Dateline | None:
     run_on = not m.group("tail").strip() and m.end() < len(text)
     if run_on and not (date_text and date_text[-4:].isdigit()):
         return None
+    if "/" in m.group("city") and not (date_text or wire):
+        return None  # "HIV/AIDS – A new report …": two cities need a date or a wire
     standalone = (not m.group("tail").strip() and not run_on) or m.end() >= len(text)
     if standalone and not date_text:
         return None  # "Canada", "Burlington, ON": a place, not a dateline
@@ -1199,8 +1214,11 @@ def _back_matter_kind(text: str, para_kind: str, rx: re.Pattern[str]) -> str | N
                 return None
         if kind == "note" and para_kind == "list":
             return None
-        if kind == "caption_line":
-            return "caption_text" if para_kind == "" else None
+        if kind == "caption_line":  # with a credit in it ("… Photo: Jane Smith"), a caption's
+            if para_kind:
+                return None
+            # (after its label: "Left Hand Photo: Left to Right; …" credits no one)
+            return "caption" if _caption(m.group("caption_rest")) is not None else "caption_text"
         return kind
     return None
 
@@ -1292,9 +1310,16 @@ def _is_org_word(word: str) -> bool:
 # A line with only another number of the person above: "Mobile: +44 7917 110 066", or the
 # number alone under the first ("08-405 34 58" then "073-340 97 61")
 _SECOND_NUMBER = re.compile(
-    r"[ \t]*(?:(?:mobile|mob|cell(?:ular|phone)?|handy|portable|m[óo]vil|celular|fax|phone"
-    r"|t[ée]l(?:[ée]phone|efone|efon|[ée]fono)?)\.?[ \t]*"
-    r"(?:[:.][ \t]*)?)?[+(\d][\d \t\u00a0().\-/]{5,}\d[ \t]*",
+    r"[ \t]*(?:mobile|mob|cell(?:ular|phone)?|handy|portable|m[óo]vil|celular|fax)\.?[ \t]*"
+    r"(?:[:.][ \t]*)?[+(\d][\d \t\u00a0().\-/]{5,}\d[ \t]*",
+    re.IGNORECASE,
+)
+# Any number, alone or labelled, on the line right under a contact's number: "08-405 34 58"
+# then "073-340 97 61"; "Telefone: …" twice (not after another line: "Beta Inc" then "Tel: …"
+# is the next contact's)
+_ANOTHER_NUMBER = re.compile(
+    r"[ \t]*(?:(?:phone|t[ée]l(?:[ée]phone|efone|efon|[ée]fono)?)\.?[ \t]*(?:[:.][ \t]*)?)?"
+    r"[+(\d][\d \t\u00a0().\-/]{5,}\d[ \t]*",
     re.IGNORECASE,
 )
 _ARTICLES = frozenset({
@@ -1315,7 +1340,9 @@ def _split_person_org(text: str) -> tuple[str | None, str | None]:
     Jacokes of the CDFI Fund"."""
     if " of " in text or " at " in text or " from " in text:
         m = _PERSON_OF_ORG.fullmatch(text)
-        if m and all(w[0].isupper() for w in m["person"].split()) and _org_ok(m["org"]):
+        person = m["person"].split() if m else []
+        if (m and all(w[0].isupper() and not _is_org_word(w) and w.rstrip(".,").casefold()
+                      not in _INSTITUTION_WORDS for w in person) and _org_ok(m["org"])):
             return m["person"], m["org"]
     words = text.split()
     if not any(_is_org_word(w) for w in words):
@@ -1505,6 +1532,7 @@ class _Contacts:
         self.current: _Contact | None = None
         self.section_org: str | None = None
         self.lines = 0
+        self.after_number = False  # the last line gave the current contact a number
 
     def start_section(self, org: str | None = None) -> None:
         self.current = None
@@ -1514,9 +1542,17 @@ class _Contacts:
         self.lines += 1
         if self.lines > MAX_CONTACT_LINES:
             return
-        if self.current is not None and self.current.phone and len(text) <= 80 \
-                and _SECOND_NUMBER.fullmatch(text):
+        after_number, self.after_number = self.after_number, False
+        if self.current is not None and self.current.phone and len(text) <= 80 and (
+                _SECOND_NUMBER.fullmatch(text)
+                or (after_number and _ANOTHER_NUMBER.fullmatch(text))):
+            self.after_number = True
             return  # "Tel: …" then "Mobile: …": the same person's other number
+        self._add_line(text, line, inline=inline)
+        self.after_number = (self.current is not None and self.current.phone is not None
+                             and _DIGIT.search(text) is not None and bool(_phones(text)))
+
+    def _add_line(self, text: str, line: int, *, inline: bool) -> None:
         org_label = _ORG_CONTACTS.match(text) if not inline and ":" in text[:120] else None
         if org_label:  # "Vycor Medical, Inc. Contacts: …" inside a contact block
             self.section_org = org_label.group("org").strip()
@@ -1830,7 +1866,8 @@ class _Reader:
             return i  # "**Berne, le 18 juillet 2020**": a dateline on its own line
         if len(text) > 200 and _ends_sentence(text):
             return i
-        if " " not in text.strip() and len(text) <= 40 and self.headline_below(i + 1):
+        if (" " not in text.strip() and SENDER_WORD <= len(text) <= 40
+                and self.headline_below(i + 1)):
             i += 1  # "Näringsdepartementet" over the headline: the sender, as a newsroom shows it
             p, text = paras[i], paras[i].text
         parts = [_clean_inline(text, self.markdown)]
@@ -2008,7 +2045,8 @@ class _Reader:
             if kind is None and k > lead and len(p.text) <= 60 and self.more_info_heading(k):
                 break
             if kind is None:
-                if self.credit is None and p.text[:2] in ("![", "[!") and _IMAGE.fullmatch(p.text):
+                if (self.credit is None and self.caption is None and p.text[:2] in ("![", "[!")
+                        and _IMAGE.fullmatch(p.text)):
                     self.image_credit(p.text)
                 self.body.append(p)
                 k += 1
@@ -2027,6 +2065,8 @@ class _Reader:
             if kind == "caption_text":  # "Pictured are …": no credit in it
                 if self.caption is None:
                     self.caption = p.text
+                else:  # one caption a release: another stays in the body, lost nowhere
+                    self.body.append(p)
                 k += 1
                 continue
             break
