@@ -668,6 +668,11 @@ def test_what_this_sessions_conventions_must_not_catch() -> None:
                   "that infections fell by a third in the last decade across the region.\n",
                   markdown=False)
     assert r.dateline_city is None
+    # a release label before a date is no city, but the date is the release's
+    for lead in ("Update, June 12, 2024: the event has moved to the main hall of the centre.",
+                 "UPDATE, June 12, 2024 – The event has moved to the main hall of the centre."):
+        r = read_text(f"Event moved\n\n{lead}\n", markdown=False)
+        assert (r.dateline_city, r.date) == (None, date(2024, 6, 12)), lead
     # a credited image after a caption line does not replace it; job titles are whole words
     r = read_text(b + "Pictured are the mayor and the minister.\n\n![Revenue chart (Credit: Acme "
                   "Analytics)](https://acme.com/chart.png)\n\nMore.\n", markdown=True)

@@ -1008,6 +1008,10 @@ def _match_dateline(text: str) -> _Dateline | None:
     standalone = (not m.group("tail").strip() and not run_on) or m.end() >= len(text)
     if standalone and not date_text:
         return None  # "Canada", "Burlington, ON": a place, not a dateline
+    if _RELEASE_LABEL.fullmatch(m.group("city")):  # "Update, June 12, 2024: the event has
+        # moved …": a label, not a city; the date is the release's
+        return _Dateline(head[:m.end()].strip(), None, date_text, True, standalone) if (
+            date_text) else None
     if wire is None and not date_text and len(m.group("city").split()) > 4:
         return None
     city = m.group("city").strip(" .")
