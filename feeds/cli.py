@@ -222,6 +222,7 @@ def release_json(release: Release) -> dict[str, Any]:
             for c in release.contacts
         ],
         "tags": list(release.tags),
+        "subtitles": list(release.subtitles),
         "paragraphs": list(release.paragraphs),
         "paragraph_count": len(release.paragraphs),
         "body_text": release.body_text,

@@ -80,6 +80,7 @@ class Release:
     photo: Photo | None = None
     contacts: tuple[Contact, ...] = ()
     tags: tuple[str, ...] = ()
+    subtitles: tuple[str, ...] = ()  # decks: the lines between the title and the lead
     paragraphs: tuple[str, ...] = ()  # body blocks, in the file's own syntax
     body_format: BodyFormat = BodyFormat.TEXT
     end_mark: str | None = None
@@ -100,6 +101,19 @@ class Release:
         from feeds.intake.markup import body_html
 
         return body_html(self.paragraphs, self.body_format)
+
+    @property
+    def content_html(self) -> str:
+        """What a feed entry carries: the decks, then the body."""
+        if not self.subtitles:
+            return self.body_html
+        from feeds.intake.markup import decks_html
+
+        return decks_html(self.subtitles) + "\n" + self.body_html
+
+    @property
+    def content_text(self) -> str:
+        return "\n\n".join((*self.subtitles, self.body_text)) if self.subtitles else self.body_text
 
     def with_identity(
         self, release_id: str, date: datetime, date_source: DateSource

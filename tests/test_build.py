@@ -262,3 +262,30 @@ def test_marked_retracted_leaves_a_tombstone(site: Path) -> None:
     atom = (site / "public" / "feed.atom").read_text(encoding="utf-8")
     assert '<at:deleted-entry ref="tag:news.example.org,2026-11-01:a" when="2026-11-01T14:00:00Z"/>' in atom
     assert "Wrong figures" not in atom
+
+
+def test_a_deck_under_the_title_reaches_every_feed_and_the_page(site: Path) -> None:
+    # A subheadline between the headline and the lead is the release's text too: it used to be
+    # read and dropped. An HTML comment there is a note to colleagues and is never published.
+    (site / "content" / "results.txt").write_text(
+        "Half-year results: growth continues\n\n"
+        "Organic sales up 2.9% <and> operating income up 5.3%\n\n"
+        "<!-- figures to be confirmed by Finance -->\n\n"
+        "PARIS, July 20, 2016 – The group today reported its results for the first half of the "
+        "year, with organic sales growth in every region.\n\nMore detail follows in the report.\n",
+        encoding="utf-8")
+    _build(site)
+    public = site / "public"
+    deck = "Organic sales up 2.9% &lt;and&gt; operating income up 5.3%"
+    page = next(public.glob("releases/*.html")).read_text(encoding="utf-8")
+    assert f'<p class="deck">{deck}</p>' in page
+    parsed = feedparser.parse(str(public / "feed.atom")).entries[0]
+    assert parsed.content[0].value.startswith(
+        "<p><strong>Organic sales up 2.9% &lt;and&gt; operating income up 5.3%</strong></p>")
+    rss = feedparser.parse(str(public / "feed.rss")).entries[0]
+    assert "Organic sales up 2.9% &lt;and&gt; operating income" in rss.content[0].value
+    item = json.loads((public / "feed.json").read_text(encoding="utf-8"))["items"][0]
+    assert item["content_text"].startswith(
+        "Organic sales up 2.9% <and> operating income up 5.3%\n\nPARIS, July 20, 2016 –")
+    everything = "".join(p.read_text(encoding="utf-8") for p in public.rglob("*") if p.is_file())
+    assert "confirmed by Finance" not in everything

@@ -131,6 +131,11 @@ def _text_block_html(block: str) -> str:
     return "<p>" + linked.replace("\n", "<br>\n") + "</p>"
 
 
+def decks_html(decks: Sequence[str]) -> str:
+    """The lines between a title and the lead, as the strong paragraphs a release sets them in."""
+    return "\n".join(f"<p><strong>{html.escape(deck, quote=False)}</strong></p>" for deck in decks)
+
+
 def body_html(paragraphs: Sequence[str], body_format: BodyFormat | str) -> str:
     """The release body as sanitised HTML."""
     if body_format == BodyFormat.MARKDOWN:

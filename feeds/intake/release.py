@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, tzinfo
 from pathlib import PurePosixPath
 from typing import Any
@@ -128,6 +128,7 @@ def parse_release(
         path=path,
         content_hash=content_hash(data),
         title=_one_line(title),
+        subtitles=_decks(reading.subtitles),
         id=_text(meta, "id", path) or "",
         summary=summary,
         dateline_raw=reading.dateline_raw,
@@ -159,6 +160,22 @@ KNOWN_KEYS = frozenset(
     {"title", "date", "updated", "summary", "tags", "language", "embargo", "image", "contacts",
      "id", "draft", "retracted"}
 )
+
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+
+
+def _decks(subtitles: Sequence[str]) -> tuple[str, ...]:
+    """The decks, a line each: a list of highlights under the title is one deck an item.
+    An HTML comment is a note to colleagues ("<!-- Do not publish before sign-off -->") or a
+    site generator's mark ("<!--more-->"): never published."""
+    out = []
+    for block in subtitles:
+        for line in _COMMENT.sub("", block).split("\n"):
+            deck = _one_line(line.strip().lstrip("-*•·–— \t"))
+            if deck:
+                out.append(deck)
+    return tuple(out)
 
 
 def _one_line(text: str) -> str:

@@ -240,7 +240,7 @@ def _atom_entry(entry: Entry, feed_language: str, author: str) -> bytes:
             attrs["title"] = photo.caption
         etree.SubElement(el, "link", **attrs)
     content = etree.SubElement(el, "content", type="html")
-    content.text = r.body_html
+    content.text = r.content_html
     return bytes(etree.tostring(el, encoding="utf-8"))
 
 
@@ -341,7 +341,7 @@ def _rss_item(entry: Entry, author: str) -> bytes:
         )
     etree.SubElement(el, "pubDate").text = rfc822(entry.published)
     encoded = etree.SubElement(el, f"{{{CONTENT_NS}}}encoded", nsmap={"content": CONTENT_NS})
-    encoded.text = r.body_html
+    encoded.text = r.content_html
     text = str(etree.tostring(el, encoding="unicode"))
     return text.replace(f' xmlns:content="{CONTENT_NS}"', "").encode()
 
@@ -392,8 +392,8 @@ def _json_item(entry: Entry, author: str) -> dict[str, Any]:
         "id": r.id,
         "url": entry.url,
         "title": r.title,
-        "content_html": r.body_html,
-        "content_text": r.body_text,
+        "content_html": r.content_html,
+        "content_text": r.content_text,
         "date_published": iso(entry.published),
         "date_modified": iso(entry.updated),
         "authors": [{"name": _author(r, author)}],
