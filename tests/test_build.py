@@ -289,3 +289,26 @@ def test_a_deck_under_the_title_reaches_every_feed_and_the_page(site: Path) -> N
         "Organic sales up 2.9% <and> operating income up 5.3%\n\nPARIS, July 20, 2016 –")
     everything = "".join(p.read_text(encoding="utf-8") for p in public.rglob("*") if p.is_file())
     assert "confirmed by Finance" not in everything
+
+
+def test_html_comments_are_never_published(site: Path) -> None:
+    # A note to colleagues in a plain-text release, and one in Markdown (where the HTML was
+    # clean already but JSON Feed's content_text carried it); an unclosed "<!--" hides nothing
+    content = site / "content"
+    (content / "plain.txt").write_text(
+        "Water project opens\n\nGENEVA, March 3, 2026 – The agency today opened a water project "
+        "for three villages. <!-- check the number with Finance -->\n\n<!-- Not before the\n"
+        "minister's visit -->\n\nThe project cost 2 million francs < budget.\n", encoding="utf-8")
+    (content / "marked.md").write_text(
+        "---\ntitle: School opens\n---\n\nBERN, March 4, 2026 – The school opened today.\n\n"
+        "<!-- Do not publish before sign-off -->\n\nPupils start on Monday.\n", encoding="utf-8")
+    _build(site)
+    public = site / "public"
+    everything = "".join(p.read_text(encoding="utf-8") for p in public.rglob("*") if p.is_file())
+    for note in ("Finance", "minister's visit", "minister&#x27;s visit", "sign-off"):
+        assert note not in everything, note
+    items = json.loads((public / "feed.json").read_text(encoding="utf-8"))["items"]
+    texts = {item["title"]: item["content_text"] for item in items}
+    assert texts["School opens"] == ("BERN, March 4, 2026 – The school opened today.\n\n"
+                                     "Pupils start on Monday.")
+    assert texts["Water project opens"].endswith("The project cost 2 million francs < budget.")

@@ -232,8 +232,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "the PRWeb link line, the <h5> headline, the subtitle, the '<b> About Pilosa </b>' section and the '###' paragraph are kept as body (16 instead of 7)",
     ('88_pilosa-toml-contact-first-html-hash.txt', 'end_mark'):
         'the end mark \'###\' inside an HTML paragraph (\'<p style="text-align: center;"> ###  </p>\') is not seen',
-    ('89_vamp-italic-dateline-wrapped.txt', 'body_paragraphs'):
-        "Hugo's summary marker '<!--more-->' is kept as a block (8 instead of 7)",
     ('90_nadeau-gsf-mdash-dateline.txt', 'body_paragraphs'):
         "the heading 'For more information about Grandir Sans Frontières' over the boilerplate is kept as body (6 instead of 5)",
     ('92_aocsj-otter-society-table-ja.txt', 'contacts'):

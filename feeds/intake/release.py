@@ -77,8 +77,13 @@ def parse_release(
     fm = split_front_matter(decoded.text, path)
     warnings += [Diagnostic(path, message, line) for line, message in fm.warnings]
     meta = fm.data
+    # An HTML comment is a note to colleagues ("<!-- Do not publish before sign-off -->") or
+    # a site generator's mark ("<!--more-->"): never part of what is published, in any format
+    # (plain text would show it; Markdown's plain-text part would carry it). Its lines stay, as
+    # blank ones, so warnings keep their line numbers.
+    text = fm.body if "<!--" not in fm.body else _CLOSED_COMMENT.sub(_blank_lines, fm.body)
     suffix = _suffix(path).lower()
-    is_markdown = suffix in MARKDOWN_SUFFIXES or bool(fm.syntax) or looks_like_markdown(fm.body)
+    is_markdown = suffix in MARKDOWN_SUFFIXES or bool(fm.syntax) or looks_like_markdown(text)
     fm_language_text = _text(meta, "language", path)
     fm_language = normalise_language(fm_language_text) if fm_language_text else None
     if fm_language_text and fm_language is None:
@@ -88,12 +93,12 @@ def parse_release(
     # Detected once, before reading, because the language guides the reader ("3 mai 2024"
     # is a date line); the title is left out, as it is often in another language than the
     # body ("Lotto.com® and Players Cafe Hosts…" over a Spanish release).
-    detected = None if fm_language else detect_language(_after_first_line(fm.body)[:300])
+    detected = None if fm_language else detect_language(_after_first_line(text)[:300])
     guess = fm_language or (detected[0] if detected else "")
     hint = [guess.split("-")[0].lower()] if guess else []
     fm_title = _text(meta, "title", path)
     reading = read_text(
-        fm.body, markdown=is_markdown, first_line=fm.body_first_line, languages=hint,
+        text, markdown=is_markdown, first_line=fm.body_first_line, languages=hint,
         default_tz=timezone, title=fm_title or None,
     )
     warnings += [
@@ -163,6 +168,11 @@ KNOWN_KEYS = frozenset(
 
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_CLOSED_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # an unclosed "<!--" hides nothing
+
+
+def _blank_lines(m: re.Match[str]) -> str:
+    return "\n" * m.group(0).count("\n")
 
 
 def _decks(subtitles: Sequence[str]) -> tuple[str, ...]:
