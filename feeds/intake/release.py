@@ -167,7 +167,6 @@ KNOWN_KEYS = frozenset(
 )
 
 
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _CLOSED_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)  # an unclosed "<!--" hides nothing
 
 
@@ -177,11 +176,10 @@ def _blank_lines(m: re.Match[str]) -> str:
 
 def _decks(subtitles: Sequence[str]) -> tuple[str, ...]:
     """The decks, a line each: a list of highlights under the title is one deck an item.
-    An HTML comment is a note to colleagues ("<!-- Do not publish before sign-off -->") or a
-    site generator's mark ("<!--more-->"): never published."""
+    (HTML comments were taken out of the text before it was read.)"""
     out = []
     for block in subtitles:
-        for line in _COMMENT.sub("", block).split("\n"):
+        for line in block.split("\n"):
             deck = _one_line(line.strip().lstrip("-*•·–— \t"))
             if deck:
                 out.append(deck)
