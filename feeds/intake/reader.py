@@ -724,7 +724,7 @@ _DATELINE = re.compile(
     rf"(?:(?:{_S}*|{_DASH}){_WIRE})?"
     # a colon ends a dateline that has a date: "**Stockholm, Sweden, 20 August 2018**: …";
     # so does nothing but a space after a year: "Saint-Hubert, Quèbec, February 22, 2002 Media …"
-    rf"(?P<tail>{_DASH}|{_S}*$|(?(date):{_S}+|(?!))|(?(date)(?<=\d{{4}}){_S}+(?={_UPPER})|(?!)))"
+    rf"(?P<tail>{_DASH}|{_S}*$|(?(date)(?::{_S}+|(?<=\d{{4}}){_S}+(?={_UPPER}))|(?!)))"
 )
 _DATELINE_INVERTED = re.compile(
     rf"{_WIRE}{_DASH}{_DL_DATE}{_DASH}(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}}){_DASH}"
