@@ -70,8 +70,11 @@ def parse_release(
     *,
     site_language: str = "en",
     timezone: tzinfo = UTC,
+    digest: str | None = None,
 ) -> Release:
-    """Read one content file. Raises ``IntakeError`` for a file nothing can be published from."""
+    """Read one content file. Raises ``IntakeError`` for a file nothing can be published from.
+
+    ``digest``: ``content_hash(data)``, when the caller has it already."""
     decoded = decode(data, path)
     warnings = [Diagnostic(path, w) for w in decoded.warnings]
     fm = split_front_matter(decoded.text, path)
@@ -131,7 +134,7 @@ def parse_release(
 
     return Release(
         path=path,
-        content_hash=content_hash(data),
+        content_hash=digest or content_hash(data),
         title=_one_line(title),
         subtitles=_decks(reading.subtitles),
         id=_text(meta, "id", path) or "",

@@ -141,7 +141,8 @@ def _read_and_parse(job: tuple[str, str, int, str, str]) -> _Outcome:
     if len(data) > max_size:  # grew since it was listed
         return path, digest, None, _too_large(len(data), max_size, "or more "), None
     try:
-        release = parse_release(data, path, site_language=language, timezone=ZoneInfo(tz))
+        release = parse_release(
+            data, path, site_language=language, timezone=ZoneInfo(tz), digest=digest)
     except IntakeError as e:
         return path, digest, None, e.message, e.line
     except Exception as e:  # a parser bug must not stop the other files
