@@ -144,8 +144,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "ambiguous: three closing paragraphs of company boilerplate ('BEK TV is the only North Dakota-owned …') without an About heading are kept as body",
     ('46_cookcounty-split-dateline-hash.txt', 'body_paragraphs'):
         'no blank lines and lines broken at links and bold text: the reader groups the lines into 4 blocks instead of one paragraph a line',
-    ('46_cookcounty-split-dateline-hash.txt', 'date'):
-        "the date line 'May 26, 2026' sits in the run-together page header and is not read",
     ('46_cookcounty-split-dateline-hash.txt', 'dateline_city'):
         "the dateline is split over two lines ('CHICAGO' / '– Cook County …') inside a page without blank lines",
     ('46_cookcounty-split-dateline-hash.txt', 'title'):
@@ -158,8 +156,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "the CMS metadata header ('Title: …' and an indented 'Notice:' licence) is not read as front matter, so the title comes from the file name",
     ('48_brooklynda-single-hash-nav.txt', 'body_paragraphs'):
         'no blank lines: the reader groups the lines into 4 blocks (navigation, body, footer) instead of one paragraph a line',
-    ('48_brooklynda-single-hash-nav.txt', 'date'):
-        "the date line 'Monday, March 2, 2015' sits inside the run-together navigation block and is not read",
     ('48_brooklynda-single-hash-nav.txt', 'end_mark'):
         "a single '#' on its own line is not taken for an end mark ('# # #' and '###' are)",
     ('48_brooklynda-single-hash-nav.txt', 'title'):
@@ -303,8 +299,6 @@ XFAIL: dict[tuple[str, str], str] = {
         'by design: a release without a headline gets a title from its file name; the label says null',
     ('123_em-presseinvitation-no-headline-da.txt', 'contacts'):
         "the Danish line 'Kontaktperson: Presserådgiver i Erhvervsministeriet Jesper Ingemann, jesing@em.dk, tlf. 9139 9414.' is not read",
-    ('123_em-presseinvitation-no-headline-da.txt', 'body_paragraphs'):
-        "a page without blank lines and without a headline: the second line ('Journalister med gyldigt pressekort har adgang fra kl. 15.15 onsdag d. 19. september.') is dropped from the body (3 instead of 4)",
     ('124_milano-conte-advisory-repeated-title.txt', 'contacts'):
         "ambiguous: the press-office address inside a body sentence ('Please send an email to comunication. ufficiostampa@comune.milano.it …') is not a contact block; the label lists it, as 99 lists a contact sentence",
     ('124_milano-conte-advisory-repeated-title.txt', 'body_paragraphs'):
@@ -319,16 +313,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "a '## I. …' heading glued to two single-newline-separated paragraphs (one blank-line block) is split into three (13 instead of 11)",
     ('136_businesswire-carrefour-regulatory-news-fr.txt', 'body_paragraphs'):
         "the dateline line 'PARIS--()--Regulatory News:' (a dateline and Business Wire's tag, no text) is kept as the lead; the label's lead is the issuer line under it (12 instead of 11)",
-    ('137_lottery-goodcauses-ends-welsh-notes.txt', 'title'):
-        'a page without any blank line: the headline line is followed directly by text, so no title line is found and the file name is used',
-    ('137_lottery-goodcauses-ends-welsh-notes.txt', 'date'):
-        "the opening 'Sunday, January 26, 2014: The National Lottery …' (weekday and date closed by a colon, no city) sits inside the one unbroken block and is not read as a dateline",
-    ('137_lottery-goodcauses-ends-welsh-notes.txt', 'contacts'):
-        "the enquiry lines after '-ENDS-' and the Welsh 'Nodiadau i olygyddion' ('Jim Williams jim.williams@… 07814 068 349', a 'Michael Thompson, Head of Media …, on 07734 295745.' sentence) are kept as body text, not read as contacts",
-    ('137_lottery-goodcauses-ends-welsh-notes.txt', 'body_paragraphs'):
-        "no blank lines: headline, site date, the five paragraphs and '-ENDS-' are one block, the enquiry lines two more (3 instead of 5)",
-    ('137_lottery-goodcauses-ends-welsh-notes.txt', 'end_mark'):
-        "'-ENDS-' on a line of its own inside a page without blank lines is not recognised as the end mark",
     ('138_nl-gov-note-to-editor-nlis-stamp.txt', 'title'):
         "the site furniture line 'News Releases' is taken as the title; the headline 'NOTE TO EDITOR: Municipal Awareness Campaign' comes after a navigation line, a release number, a date line and a department line",
     ('138_nl-gov-note-to-editor-nlis-stamp.txt', 'contacts'):

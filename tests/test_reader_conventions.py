@@ -681,3 +681,38 @@ def test_what_this_sessions_conventions_must_not_catch() -> None:
                   markdown=False)
     assert [(c.name, c.org, c.title) for c in r.contacts] == [
         ("Ana Pérez", "Especialistas Unidos S.A", None)]
+
+
+def test_a_page_saved_without_blank_lines_is_read_a_line_a_paragraph() -> None:
+    # A release copied off a web page: no blank line anywhere. The headline, a site date, the
+    # paragraphs one long line each, "-ENDS-", then notes and contact lines. The short lines
+    # make the median line length look like hand-wrapped text; the long lines say it is not.
+    lead = ("Saturday, March 7, 2026: The Foundation has published a report on the grants it made "
+            "to coastal towns over ten years, with figures for every region and a map of the work.")
+    second = ("More than four hundred projects received support, from harbour repairs to youth "
+              "clubs, and the report lists each of them with the sum it received and what it did.")
+    third = ("The report is released today on the Foundation's website and will be presented to "
+             "the regional councils at their spring meeting, together with a plan for next year.")
+    text = "\n".join([
+        "Foundation Report Shows Ten Years of Grants to Coastal Towns", "7th March 2026",
+        lead, second, third, "-ENDS-", "Notes to editors", "For press enquiries:",
+        "Jane Roe jane.roe@example.org 07700 900123", ""])
+    r = read_text(text, markdown=False)
+    assert r.title == "Foundation Report Shows Ten Years of Grants to Coastal Towns"
+    assert r.paragraphs == (lead, second, third)
+    assert r.end_mark == "-ENDS-"
+    assert r.date == date(2026, 3, 7)
+    assert r.dateline_city is None  # "Saturday" is the weekday, not a place
+    assert [(c.name, c.email, c.phone) for c in r.contacts] == [
+        ("Jane Roe", "jane.roe@example.org", "07700 900123")]
+    # Hand-wrapped text with one unbreakable long line is still unwrapped
+    url = "https://example.org/reports/" + "a" * 140
+    wrapped = ("Grants for coastal towns\n\nLONDON – The Foundation published its report today and\n"
+               "said the grants reached every region of the country, from the harbours of\n"
+               "the south coast to the fishing villages of the north, over ten years. The\n"
+               "report counts more than four hundred projects and the sums they received,\n"
+               "and it describes what each of them did with the money. The full text is at\n"
+               f"{url}\nand a summary follows on the next pages of the report for readers who\n"
+               "want the figures for their own region without reading all of it at once.\n")
+    r = read_text(wrapped, markdown=False)
+    assert len(r.paragraphs) == 1 and url in r.paragraphs[0]

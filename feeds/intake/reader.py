@@ -116,7 +116,10 @@ class _Para:
 _OPENING_QUOTES = "\"“‘'«„("
 
 
-def _unwrap(run: list[tuple[int, str, int]]) -> list[_Para]:
+UNWRAPPED = 150  # characters: a line this long was not wrapped by hand
+
+
+def _unwrap(run: list[tuple[int, str, int]], markdown: bool = False) -> list[_Para]:
     """Lines of running text (no blank line between them) to paragraphs.
 
     Long lines (the reference release) are one paragraph each; lines of about 40-100
@@ -140,13 +143,20 @@ def _unwrap(run: list[tuple[int, str, int]]) -> list[_Para]:
     if len(starts) >= 2 and 2 * sum(1 for _, _, indent in run if indent == 0) >= len(run):
         pieces: list[_Para] = []
         for a, b in zip([0, *starts], [*starts, len(run)], strict=True):
-            pieces += _unwrap(run[a:b])  # (no line but the first is indented now)
+            pieces += _unwrap(run[a:b], markdown)  # (no line but the first is indented now)
         return pieces
     lengths = [len(t) for _, t, _ in run]
     inner = lengths[:-1]
     inner.sort()
     median = inner[len(inner) // 2]
-    if 40 <= median <= 100:
+    # In plain text, lines of whole paragraphs among short ones (a page saved without blank
+    # lines: headline, date, one line a paragraph, then contact lines) are not hard-wrapped
+    # text, however short the short lines make the median: text wrapped by hand has no line
+    # much over 100 columns, and a long line or two (an unbreakable address) hold little of
+    # it. (In Markdown, lines with no blank line between them are one paragraph: CommonMark.)
+    if 40 <= median <= 100 and (
+        markdown or 3 * sum(n for n in lengths if n > UNWRAPPED) < sum(lengths)
+    ):
         fitting = bisect_right(inner, 100)  # the longest line of at most 100 columns
         width = inner[fitting - 1] if fitting else 100
         out: list[_Para] = []
@@ -220,7 +230,7 @@ def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
 
     def flush_run() -> None:
         if run:
-            out.extend(_unwrap(run))
+            out.extend(_unwrap(run, markdown))
             run.clear()
 
     def flush_group() -> None:
@@ -321,7 +331,7 @@ def _paragraphs(
         elif len(block) == 1:
             paras.append(_Para(block[0][1], block[0][0]))  # the common case, made cheap
         else:
-            paras.extend(_unwrap(block))  # what _block makes of lines without markup
+            paras.extend(_unwrap(block, markdown))  # what _block makes of lines without markup
         block.clear()
 
     lines = text.split("\n")
@@ -707,6 +717,7 @@ _WEEKDAY = (
     r"|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi"
     r"|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\.?,?"
 )
+_WEEKDAY_ALONE = re.compile(_WEEKDAY, re.IGNORECASE)
 _DL_DATE = (
     rf"(?:(?i:{_WEEKDAY}){_S}+)?(?:(?:le|den|el|am|on|the){_S}+)?"
     rf"(?P<date>[^\W\d_]{{3,10}}\.?,?{_S}+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)(?:,?{_S}+\d{{4}})?"
@@ -1008,8 +1019,9 @@ def _match_dateline(text: str) -> _Dateline | None:
     standalone = (not m.group("tail").strip() and not run_on) or m.end() >= len(text)
     if standalone and not date_text:
         return None  # "Canada", "Burlington, ON": a place, not a dateline
-    if _RELEASE_LABEL.fullmatch(m.group("city")):  # "Update, June 12, 2024: the event has
-        # moved …": a label, not a city; the date is the release's
+    if _RELEASE_LABEL.fullmatch(m.group("city")) or _WEEKDAY_ALONE.fullmatch(m.group("city")):
+        # "Update, June 12, 2024: the event has moved …", "Sunday, January 26, 2014: The
+        # National Lottery …": a label or the weekday, not a city; the date is the release's
         return _Dateline(head[:m.end()].strip(), None, date_text, True, standalone) if (
             date_text) else None
     if wire is None and not date_text and len(m.group("city").split()) > 4:
