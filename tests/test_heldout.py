@@ -207,14 +207,6 @@ XFAIL: dict[tuple[str, str], str] = {
         'the two-line HTML <div> quote is split into two blocks and the inset <div class="encadre noir"> box is kept (19 instead of 17)',
     ('85_investegate-ba-ifrs-ends.txt', 'title'):
         'an RNS page without blank lines: the header lines run together with the body, no headline is found and the file name is used',
-    ('85_investegate-ba-ifrs-ends.txt', 'dateline_city'):
-        "the RNS headline 'IFRS Report - Part 1' is read as a 'City - text' dateline",
-    ('85_investegate-ba-ifrs-ends.txt', 'date'):
-        "the date line '04 July 2005' sits in the run-together RNS header and is not read",
-    ('85_investegate-ba-ifrs-ends.txt', 'body_paragraphs'):
-        "no blank lines: the RNS header lines are glued to the first paragraph and the wrapped '05.' with 'ends' forms a block of its own (6 instead of 5)",
-    ('85_investegate-ba-ifrs-ends.txt', 'end_mark'):
-        "the lower-case 'ends' line is grouped with the wrapped '05.' line above it and is not taken for an end mark",
     # Batch 5 (86-110)
     ('87_okfn-bits-baeume-broken-yaml-de.txt', 'dateline_city'):
         "'Berlin. In diesem Jahr …': a German dateline ended by a full stop, not a dash, is not read",

@@ -716,3 +716,33 @@ def test_a_page_saved_without_blank_lines_is_read_a_line_a_paragraph() -> None:
                "want the figures for their own region without reading all of it at once.\n")
     r = read_text(wrapped, markdown=False)
     assert len(r.paragraphs) == 1 and url in r.paragraphs[0]
+
+
+def test_hand_wrapped_text_without_blank_lines_under_a_header() -> None:
+    # A regulatory announcement wrapped at ~78 columns with no blank line anywhere: header
+    # lines (a heading, the company, the date, the headline), the text, an "ends" line under
+    # a wrapped line that ends in a number ("2004/" then "05."), then notes.
+    text = "\n".join([
+        "Annual Report - Part 2", "Northern Rail Holdings PLC", "14 March 2026",
+        "RAIL GROUP REPORTS FIRST FULL YEAR",
+        "Northern Rail Holdings today (March 14) publishes its first full report since",
+        "the merger of its two regional companies and explains how the results compare",
+        "with the forecasts made at the time of the merger, region by region. The",
+        "chief executive, Mary Stone, said: 'The year has shown what the two companies",
+        "can do together, and the regions have seen more trains run on time than in",
+        "any year before the merger.'",
+        "Passenger numbers rose in every region, and revenue grew by eleven per cent",
+        "against the year before. The board expects the same growth for the year 2026/",
+        "27.",
+        "ends",
+        "Notes to editors:",
+        "- The merger was completed in January 2025 and approved by the regulator.",
+        ""])
+    r = read_text(text, markdown=False)
+    assert r.dateline_city is None  # "Annual Report - Part 2" is a heading, not "City - date"
+    assert r.date == date(2026, 3, 14)
+    assert r.end_mark == "ends"
+    assert len(r.paragraphs) == 2
+    assert r.paragraphs[0].startswith("Northern Rail Holdings today")
+    assert r.paragraphs[0].endswith("before the merger.'")
+    assert r.paragraphs[1].endswith("for the year 2026/ 27.")

@@ -78,7 +78,8 @@ _BLANK_CHARS = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c !
 _UPDATE_NOTE = re.compile(
     r"[*_]{0,2}(?:updated?|correction|corrected|clarification|editor'?s note)\b", re.IGNORECASE
 )
-_BULLET = re.compile(r"(?:[*+\-•·▪◦‣●]|\d{1,3}[.)])(?:[ \t]|$)")
+# (a number alone, "05.", is the end of a wrapped line: "for 2004/" then "05.")
+_BULLET = re.compile(r"[*+\-•·▪◦‣●](?:[ \t]|$)|\d{1,3}[.)][ \t]")
 _BULLET_FIRST = frozenset("*+-•·▪◦‣●")  # or a digit: what a _BULLET match starts with
 _ATX = re.compile(r"(#{1,6})(?:[ \t]+|$)")
 _HR = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})")
@@ -117,6 +118,17 @@ _OPENING_QUOTES = "\"“‘'«„("
 
 
 UNWRAPPED = 150  # characters: a line this long was not wrapped by hand
+
+
+def _starts_header(line: str) -> bool:
+    return line[0].isupper() or line[0].isdigit()
+
+
+def _header_line(line: str) -> bool:
+    """Starts and ends as a heading or a date line does: "04 July 2005", "British Airways
+    PLC" (not a paragraph's short first line, "Molenveld, co-founder & CTO of")."""
+    last = line.rstrip(" .:")[-1:]
+    return _starts_header(line) and (last.isupper() or last.isdigit())
 
 
 def _unwrap(run: list[tuple[int, str, int]], markdown: bool = False) -> list[_Para]:
@@ -160,14 +172,25 @@ def _unwrap(run: list[tuple[int, str, int]], markdown: bool = False) -> list[_Pa
         fitting = bisect_right(inner, 100)  # the longest line of at most 100 columns
         width = inner[fitting - 1] if fitting else 100
         out: list[_Para] = []
-        start, parts = run[0][0], [run[0][1]]
-        before = lengths[0]
-        for lineno, nxt, _ in islice(run, 1, None):
+        # Short lines over the text's first full line are a header, a line each ("British
+        # Airways PLC", "04 July 2005", "AIRLINE REPORTS UNDER IFRS"), when each starts as a
+        # heading or a date does (a capital or a digit), as does the line under it.
+        head = 0
+        while (head < len(run) - 1 and 2 * lengths[head] <= width
+               and _header_line(run[head][1]) and _starts_header(run[head + 1][1])):
+            out.append(_Para(run[head][1], run[head][0]))
+            head += 1
+        start, parts = run[head][0], [run[head][1]]
+        before = lengths[head]
+        for lineno, nxt, _ in islice(run, head + 1, None):
             space = nxt.find(" ")  # the first word's length: up to the first space
             if (
                 before + 1 + (space if space >= 0 else len(nxt)) <= width
                 and parts[-1][-1] in _WRAP_BREAK
-            ) or ((nxt[0] in _BULLET_FIRST or nxt[0].isdigit()) and _BULLET.match(nxt)):
+            ) or ((nxt[0] in _BULLET_FIRST or nxt[0].isdigit()) and _BULLET.match(nxt)) or (
+                # an end mark ("ends", "###") is a line of its own, whatever is around it
+                before <= 24 and _is_end_mark(parts[-1])
+            ) or (len(nxt) <= 24 and _is_end_mark(nxt)):
                 out.append(_Para(" ".join(parts), start))
                 start, parts = lineno, [nxt]
             else:
@@ -208,7 +231,10 @@ WRAPPED_ITEM = 40  # characters: a list item this long, cut mid-sentence, was wr
 def _wrapped_item(item: str, line: str) -> bool:
     """Whether ``line``, not indented, continues the list item above it in plain text: the
     item was cut mid-sentence ("- Apache CXF (from the Apache Incubator; PMC Chair:" then
-    "Daniel Kulp) — April 2008"), or the line cannot start a sentence ("(NASDAQ: YHOO)")."""
+    "Daniel Kulp) — April 2008"), or the line cannot start a sentence ("(NASDAQ: YHOO)").
+    An end mark ("ends") continues nothing."""
+    if len(line) <= 24 and _is_end_mark(line):
+        return False
     if line[0].islower() or line[0] in "([":
         return True
     item = item.strip()
@@ -1019,6 +1045,8 @@ def _match_dateline(text: str) -> _Dateline | None:
     standalone = (not m.group("tail").strip() and not run_on) or m.end() >= len(text)
     if standalone and not date_text:
         return None  # "Canada", "Burlington, ON": a place, not a dateline
+    if standalone and wire is None and date_text and not names_day_and_month(date_text):
+        return None  # "IFRS Report - Part 1": a heading whose last words look like a date
     if _RELEASE_LABEL.fullmatch(m.group("city")) or _WEEKDAY_ALONE.fullmatch(m.group("city")):
         # "Update, June 12, 2024: the event has moved …", "Sunday, January 26, 2014: The
         # National Lottery …": a label or the weekday, not a city; the date is the release's
