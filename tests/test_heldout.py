@@ -79,9 +79,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("26_oxfam-forbes-2019-notes.txt", "title"):
         "by design: a release without a headline gets a title from its file name; the label says "
         "the text has none",
-    ("26_oxfam-forbes-2019-notes.txt", "contacts"):
-        "a headingless page (no blank lines) where the 'Contact information' line and the 'Name, "
-        "e-mail, phone' line come after notes lines: not read as a contact block",
     ("27_govuk-charity-inquiries-notes.txt", "body_paragraphs"):
         "GOV.UK page furniture (one-line summary, 'This news article was withdrawn on', 'No "
         "longer current…', 'PR 68/14') is read as body",

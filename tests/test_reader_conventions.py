@@ -746,3 +746,26 @@ def test_hand_wrapped_text_without_blank_lines_under_a_header() -> None:
     assert r.paragraphs[0].startswith("Northern Rail Holdings today")
     assert r.paragraphs[0].endswith("before the merger.'")
     assert r.paragraphs[1].endswith("for the year 2026/ 27.")
+
+
+def test_a_statement_without_blank_lines_or_headline() -> None:
+    # A reaction statement copied without its headline and without blank lines: a lead-in
+    # sentence ending in a colon, quotes of 120-150 characters a line, notes, a contact line.
+    lead = ("Responding to the publication of the annual national housing survey today, Sam Patel, the head "
+            "of policy at the Housing Trust, said:")
+    quotes = [
+        "\"Rents have risen faster than wages for a fourth year running, and the survey shows "
+        "who pays the price for it: young families.",
+        "\"Councils have the land to build on, but not the money. A fair share of the budget "
+        "would change that within a single year.",
+        "“The government must act now, before another winter leaves thousands more people "
+        "without a secure place to live this year.”",
+    ]
+    text = "\n".join([lead, *quotes, "Notes to editors", "See the housing survey 2026.",
+                      "Contact information", "Ann Lee, ann.lee@example.org, +44 7700 900456",
+                      ""])
+    r = read_text(text, markdown=False)
+    assert r.title is None  # a sentence that introduces a quote is no headline
+    assert r.paragraphs == (lead, *quotes)
+    assert [(c.name, c.email, c.phone) for c in r.contacts] == [
+        ("Ann Lee", "ann.lee@example.org", "+44 7700 900456")]

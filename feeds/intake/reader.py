@@ -117,7 +117,7 @@ class _Para:
 _OPENING_QUOTES = "\"“‘'«„("
 
 
-UNWRAPPED = 150  # characters: a line this long was not wrapped by hand
+UNWRAPPED = 120  # characters: a line this long was not wrapped by hand
 
 
 def _starts_header(line: str) -> bool:
@@ -1910,6 +1910,8 @@ class _Reader:
             return i  # "**Berne, le 18 juillet 2020**": a dateline on its own line
         if len(text) > 200 and _ends_sentence(text):
             return i
+        if len(text) > LEAD_IN_COLON and text.endswith((":", "：")):
+            return i  # "Commenting on …, Max Lawson … said:": the lead-in to a quote
         if (" " not in text.strip() and SENDER_WORD <= len(text) <= 40
                 and self.headline_below(i + 1)):
             i += 1  # "Näringsdepartementet" over the headline: the sender, as a newsroom shows it
