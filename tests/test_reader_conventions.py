@@ -721,7 +721,7 @@ def test_a_page_saved_without_blank_lines_is_read_a_line_a_paragraph() -> None:
 def test_hand_wrapped_text_without_blank_lines_under_a_header() -> None:
     # A regulatory announcement wrapped at ~78 columns with no blank line anywhere: header
     # lines (a heading, the company, the date, the headline), the text, an "ends" line under
-    # a wrapped line that ends in a number ("2004/" then "05."), then notes.
+    # the last wrapped line, then notes.
     text = "\n".join([
         "Annual Report - Part 2", "Northern Rail Holdings PLC", "14 March 2026",
         "RAIL GROUP REPORTS FIRST FULL YEAR",
@@ -732,8 +732,8 @@ def test_hand_wrapped_text_without_blank_lines_under_a_header() -> None:
         "can do together, and the regions have seen more trains run on time than in",
         "any year before the merger.'",
         "Passenger numbers rose in every region, and revenue grew by eleven per cent",
-        "against the year before. The board expects the same growth for the year 2026/",
-        "27.",
+        "against the year before. The board expects the same growth for the year to",
+        "2027.",
         "ends",
         "Notes to editors:",
         "- The merger was completed in January 2025 and approved by the regulator.",
@@ -745,7 +745,7 @@ def test_hand_wrapped_text_without_blank_lines_under_a_header() -> None:
     assert len(r.paragraphs) == 2
     assert r.paragraphs[0].startswith("Northern Rail Holdings today")
     assert r.paragraphs[0].endswith("before the merger.'")
-    assert r.paragraphs[1].endswith("for the year 2026/ 27.")
+    assert r.paragraphs[1].endswith("for the year to 2027.")
 
 
 def test_a_statement_without_blank_lines_or_headline() -> None:
@@ -769,3 +769,55 @@ def test_a_statement_without_blank_lines_or_headline() -> None:
     assert r.paragraphs == (lead, *quotes)
     assert [(c.name, c.email, c.phone) for c in r.contacts] == [
         ("Ann Lee", "ann.lee@example.org", "+44 7700 900456")]
+
+
+def test_what_the_unwrapping_rules_must_not_catch() -> None:
+    # Found by a review of the rules above: each read as it was before them.
+    lead = ("BRISTOL, 4 March 2025 - Bristol City Council today confirmed that the\n"
+            "Old Harbour Bridge will close to traffic on 30 June, when a working\n"
+            "life of some 140 years in the service of the city will come to an\nend.\n\n")
+    quote = 'Councillor Jane Doe said: "The bridge has served the city well."\n\nENDS\n'
+    r = read_text("Bridge to close\n\n" + lead + quote, markdown=False)
+    assert r.end_mark == "ENDS"  # a wrapped sentence's last word "end." is no end mark
+    assert len(r.paragraphs) == 2 and r.paragraphs[0].endswith("will come to an end.")
+    # one long line in a hand-wrapped paragraph (an address, a sentence added later)
+    url = "https://investors.example.com/news/" + "results-" * 16
+    para = ("The full results, with tables and the outlook for 2026, are available on\n"
+            "the investor relations pages of the company's website at\n"
+            f"{url}\nand in the investor app.\n")
+    r = read_text("Results\n\nGENEVA, March 4, 2025 – Acme today reported its results.\n\n"
+                  + para, markdown=False)
+    assert len(r.paragraphs) == 2 and url in r.paragraphs[1]
+    added = ("GENEVA, March 4, 2025 /PRNewswire/ -- Acme Widgets Inc. (NYSE: ACME) today\n"
+             "announced record revenue of $412 million for the third quarter, up 18 per cent on "
+             "the same quarter last year and well ahead of the company's guidance,\n"
+             "driven by strong demand for its industrial sensors in Europe and by the\n"
+             "first full quarter of sales from its new plant in Ohio.\n")
+    assert len(read_text("Record quarter\n\n" + added, markdown=False).paragraphs) == 1
+    # a paragraph's short first line is no header
+    board = ("The board has chosen as its new CEO\n"
+             "Jane Doe, currently chief operating officer of Beta Ltd, where she has led\n"
+             "the company's expansion into Asia since 2019.\n")
+    r = read_text("New chief executive\n\nLONDON, 4 March 2025 - Acme PLC today named a new "
+                  "chief executive, who will take up the role on 1 April 2025.\n\n" + board,
+                  markdown=False)
+    assert r.paragraphs[1].startswith("The board has chosen as its new CEO Jane Doe")
+    # a standalone dateline with a numeric date keeps its city
+    r = read_text("Acme opens plant\n\nNEW YORK, 03/04/2025\n\nAcme Corp. today opened its new "
+                  "plant in Dayton, Ohio, creating 250 jobs in the region.\n", markdown=False)
+    assert r.dateline_city == "NEW YORK"
+
+
+def test_a_dateline_in_capitals_on_a_line_of_its_own() -> None:
+    # "LONDON" was read as the zones "LOND" and "ON" around a date, so the line was taken for
+    # a bare date line and the city was lost ("London, 4 March 2025" kept it)
+    lead = ("Acme PLC today announced the opening of its new research centre in the city, which "
+            "will employ more than two hundred scientists by the end of next year.")
+    for line, city in (("LONDON, 4 March 2025", "LONDON"), ("GENEVA, March 4, 2025", "GENEVA"),
+                       ("PARIS, le 4 mars 2025", "PARIS")):
+        r = read_text(f"Acme opens research centre\n\n{line}\n\n{lead}\n", markdown=False)
+        assert (r.dateline_city, r.date) == (city, date(2025, 3, 4))
+        assert r.paragraphs == (lead,)
+    r = read_text(f"Acme opens research centre\n\nMarch 4, 2025 9:00 AM EST\n\n{lead}\n",
+                  markdown=False)
+    assert (r.dateline_city, r.date) == (None, date(2025, 3, 4))  # a zone is still a zone

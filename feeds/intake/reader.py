@@ -78,8 +78,7 @@ _BLANK_CHARS = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c !
 _UPDATE_NOTE = re.compile(
     r"[*_]{0,2}(?:updated?|correction|corrected|clarification|editor'?s note)\b", re.IGNORECASE
 )
-# (a number alone, "05.", is the end of a wrapped line: "for 2004/" then "05.")
-_BULLET = re.compile(r"[*+\-•·▪◦‣●](?:[ \t]|$)|\d{1,3}[.)][ \t]")
+_BULLET = re.compile(r"(?:[*+\-•·▪◦‣●]|\d{1,3}[.)])(?:[ \t]|$)")
 _BULLET_FIRST = frozenset("*+-•·▪◦‣●")  # or a digit: what a _BULLET match starts with
 _ATX = re.compile(r"(#{1,6})(?:[ \t]+|$)")
 _HR = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})")
@@ -118,17 +117,54 @@ _OPENING_QUOTES = "\"“‘'«„("
 
 
 UNWRAPPED = 120  # characters: a line this long was not wrapped by hand
+_YEAR = re.compile(r"\b\d{4}\b")
 
 
 def _starts_header(line: str) -> bool:
     return line[0].isupper() or line[0].isdigit()
 
 
+# words a headline in title case leaves in lower case
+_HEADLINE_JOINERS = _words("a an and as at by de del des du e en et for from in la le of on or "
+                           "the to und van von y")
+
+
 def _header_line(line: str) -> bool:
-    """Starts and ends as a heading or a date line does: "04 July 2005", "British Airways
-    PLC" (not a paragraph's short first line, "Molenveld, co-founder & CTO of")."""
+    """A heading or a date line: every word capitalised or a number but the joiners ("04 July
+    2005", "British Airways PLC", "AIRLINE REPORTS UNDER IFRS", "IFRS Report - Part 1"), and
+    no dateline ("LONDON, 4 March 2025" over its lead is the lead's); not a paragraph's short
+    first line ("Molenveld, co-founder & CTO of", "The board has chosen as its new CEO")."""
+    for word in line.split():
+        first = word.lstrip("\"'“‘(")[:1]
+        if first.isalpha() and not first.isupper() and word.lower() not in _HEADLINE_JOINERS:
+            return False
     last = line.rstrip(" .:")[-1:]
-    return _starts_header(line) and (last.isupper() or last.isdigit())
+    return (_starts_header(line) and (last.isupper() or last.isdigit())
+            and _match_dateline(line) is None)
+
+
+def _paragraph_lines(run: list[tuple[int, str, int]], lengths: list[int]) -> bool:
+    """Whether a run of plain-text lines is whole paragraphs a line among short ones (a page
+    saved without blank lines: headline, date, a paragraph a line, then contact lines), not
+    hand-wrapped text, however short the short lines make the median. Text wrapped by hand
+    has no line much over 100 columns; one or two long lines in it (an address, a sentence
+    added without re-wrapping) hold little of it. Three lines of prose over 120 columns
+    holding a third of the text or more say it was not wrapped; so do fewer such lines when
+    nearly every line ends a sentence, as a paragraph a line does (wrapped lines end mid-way)."""
+    long = [n for (_, text, _), n in zip(run, lengths, strict=True)
+            if n > UNWRAPPED and text.count(" ") * 12 >= n]  # prose, not an address
+    if not long or 3 * sum(long) < sum(lengths):
+        return False
+    if len(long) >= 3:
+        return True
+    ends = sum(1 for _, text, _ in run if _ends_line_sentence(text))
+    return len(run) >= 3 and 10 * ends >= 8 * len(run)
+
+
+def _ends_line_sentence(line: str) -> bool:
+    """"… in 2025." or "… said.”" (not "… outbreaks,”", where the sentence goes on)."""
+    last = line[-1]
+    return last in ".!?…" or (last in "\"”»’'" and line[-2:-1] in (".", "!", "?", "…"))
 
 
 def _unwrap(run: list[tuple[int, str, int]], markdown: bool = False) -> list[_Para]:
@@ -161,14 +197,8 @@ def _unwrap(run: list[tuple[int, str, int]], markdown: bool = False) -> list[_Pa
     inner = lengths[:-1]
     inner.sort()
     median = inner[len(inner) // 2]
-    # In plain text, lines of whole paragraphs among short ones (a page saved without blank
-    # lines: headline, date, one line a paragraph, then contact lines) are not hard-wrapped
-    # text, however short the short lines make the median: text wrapped by hand has no line
-    # much over 100 columns, and a long line or two (an unbreakable address) hold little of
-    # it. (In Markdown, lines with no blank line between them are one paragraph: CommonMark.)
-    if 40 <= median <= 100 and (
-        markdown or 3 * sum(n for n in lengths if n > UNWRAPPED) < sum(lengths)
-    ):
+    # (In Markdown, lines with no blank line between them are one paragraph: CommonMark.)
+    if 40 <= median <= 100 and (markdown or not _paragraph_lines(run, lengths)):
         fitting = bisect_right(inner, 100)  # the longest line of at most 100 columns
         width = inner[fitting - 1] if fitting else 100
         out: list[_Para] = []
@@ -188,9 +218,10 @@ def _unwrap(run: list[tuple[int, str, int]], markdown: bool = False) -> list[_Pa
                 before + 1 + (space if space >= 0 else len(nxt)) <= width
                 and parts[-1][-1] in _WRAP_BREAK
             ) or ((nxt[0] in _BULLET_FIRST or nxt[0].isdigit()) and _BULLET.match(nxt)) or (
-                # an end mark ("ends", "###") is a line of its own, whatever is around it
-                before <= 24 and _is_end_mark(parts[-1])
-            ) or (len(nxt) <= 24 and _is_end_mark(nxt)):
+                # an end mark ("ends", "###") after a sentence is a line of its own (not a
+                # wrapped sentence's last word: "… will come to an" then "end.")
+                len(parts) == 1 and before <= 24 and _is_end_mark(parts[0])
+            ) or (len(nxt) <= 24 and parts[-1][-1] in _WRAP_BREAK and _is_end_mark(nxt)):
                 out.append(_Para(" ".join(parts), start))
                 start, parts = lineno, [nxt]
             else:
@@ -462,7 +493,8 @@ _DATE_LEFTOVER = re.compile(
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|lunes|martes|mi[ée]rcoles|jueves|viernes"
     r"|s[áa]bado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag"
     r"|mittwoch|donnerstag|freitag|samstag|sonntag|m[åa]ndag|tisdag|onsdag|torsdag|fredag"
-    r"|l[öo]rdag|s[öo]ndag|le|den|el|am|on|at|the|de|del|[ap]\.?m\.?|(?-i:[A-Z]{2,4})|[^\w]|\d)+",
+    r"|l[öo]rdag|s[öo]ndag|le|den|el|am|on|at|the|de|del|[ap]\.?m\.?"
+    r"|(?-i:(?<![A-Za-z])[A-Z]{2,4}(?![A-Za-z]))|[^\w]|\d)+",  # a zone: "EST", not "LOND"+"ON"
     re.IGNORECASE,
 )
 _EMBARGO = re.compile(
@@ -1045,7 +1077,8 @@ def _match_dateline(text: str) -> _Dateline | None:
     standalone = (not m.group("tail").strip() and not run_on) or m.end() >= len(text)
     if standalone and not date_text:
         return None  # "Canada", "Burlington, ON": a place, not a dateline
-    if standalone and wire is None and date_text and not names_day_and_month(date_text):
+    if (standalone and wire is None and date_text and date_text[0].isalpha()
+            and not _YEAR.search(date_text) and not names_day_and_month(date_text)):
         return None  # "IFRS Report - Part 1": a heading whose last words look like a date
     if _RELEASE_LABEL.fullmatch(m.group("city")) or _WEEKDAY_ALONE.fullmatch(m.group("city")):
         # "Update, June 12, 2024: the event has moved …", "Sunday, January 26, 2014: The
