@@ -53,13 +53,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("15_newmediawire-aha-wellbeing-embargo.txt", "body_paragraphs"):
         "'Co-authors, disclosures and funding sources are listed in the manuscript.' is kept as "
         "body; only a rule for this one publisher's wording would drop it",
-    ("17_iom-nador-melilla-fr.txt", "title"):
-        "29 lines of scraped site navigation before the headline: page furniture, not a way press "
-        "offices write releases",
-    ("17_iom-nador-melilla-fr.txt", "dateline_city"):
-        "same navigation furniture: the headline and the 'Genève –' lead are not found under it",
-    ("17_iom-nador-melilla-fr.txt", "body_paragraphs"):
-        "same navigation furniture: the whole file is read as one block",
     # Batch 2 (21-35)
     ("21_asf-foundation-incorporates-wrapped.txt", "date"):
         "the date is in a dateline whose place is a URL ('http://www.apache.org/ -- June 30, 1999 "
@@ -89,14 +82,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("29_unhcr-world-refugee-day-ar.txt", "body_paragraphs"):
         "the photo caption sits on its own line after the credit line ('UNHCR/D.Kiobo ©'), "
         "without a credit of its own, and is read as the first body block",
-    ("30_unicef-syria-statement-ar.txt", "dateline_city"):
-        "'نيويورك، 8 كانون الأول/ديسمبر 2024 —': the month as a Levantine/Egyptian pair, which "
-        "dates.py does not read, so the dateline has no date",
-    ("30_unicef-syria-statement-ar.txt", "date"):
-        "same month pair ('كانون الأول/ديسمبر'); no date parsing is added outside dates.py",
-    ("30_unicef-syria-statement-ar.txt", "body_paragraphs"):
-        "the language switcher ('- English', '- العربية') runs into the statement without a blank "
-        "line, so the block is read as one list",
     ("31_spinics-nasa-messenger-wrapped.txt", "dateline_city"):
         "'WASHINGTON --' with no date or wire is only a weak dateline, and the lead is not found "
         "under the mail-archive furniture and contact blocks",
@@ -167,12 +152,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "OCR garbage from the letterhead ('B®KB0@K)  &BB&OB2©') ends in '©' and is taken for a photo credit",
     ('56_statedept-unicef-75-blog-ar.txt', 'date'):
         "the blog's date line 'Saturday, December 11, 2021' above the post is taken instead of the statement's '10 كانون الأول/ديسمبر، 2021'",
-    ('60_iom-ue-vulnerables-nav-fr.txt', 'body_paragraphs'):
-        'same navigation furniture: the whole file is read as one block, as held-out 17',
-    ('60_iom-ue-vulnerables-nav-fr.txt', 'dateline_city'):
-        "same navigation furniture; and the dateline names a country ('Suisse - L’OIM …')",
-    ('60_iom-ue-vulnerables-nav-fr.txt', 'title'):
-        '29 lines of IOM site navigation without blank lines before the headline, as held-out 17',
     # Batch 4 (61-85)
     ('63_nodejs-express-date-mismatch.txt', 'date'):
         "the front-matter date (2016-10-02, month and day swapped) is taken over the dateline's 'Feb. 10, 2016'",
@@ -311,20 +290,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "the issue stamp '2001 08 06' + spaces + '4:10 p.m.' after the contacts is read as a nameless contact's phone, in place of the second contact 'Craig Pollett, … Municipalities (709) 738-1750' (no comma before the phone)",
     ('139_csa-advisory-no-headline-no-dash.txt', 'title'):
         'by design: an advisory without a headline gets a title from its file name; the label says null (as 110/123)',
-    ('142_unicef-brasil-apelo-nav-two-city-pt.txt', 'title'):
-        "twenty-five navigation lines, each a block of its own, precede the headline: the first, 'Imprensa', is taken as the title",
-    ('142_unicef-brasil-apelo-nav-two-city-pt.txt', 'dateline_city'):
-        "a two-city dateline joined by a slash ('Nova Iorque/Genebra, 31 de janeiro de 2017 – …') after a deck line is not recognised",
-    ('142_unicef-brasil-apelo-nav-two-city-pt.txt', 'date'):
-        "same dateline: '31 de janeiro de 2017' is not read",
-    ('142_unicef-brasil-apelo-nav-two-city-pt.txt', 'body_paragraphs'):
-        'the navigation lines, the headline and the deck are kept as body (28 instead of 5)',
-    ('143_iom-mena-ankara-nav-ar.txt', 'title'):
-        "a page without blank lines that opens with navigation ('-', menu labels): no title line is found and the file name is used",
-    ('143_iom-mena-ankara-nav-ar.txt', 'dateline_city'):
-        "the Arabic dateline 'أنقرة، 5 فبراير - …' (Arabic comma, yearless date, hyphen) inside the one unbroken block is not recognised",
-    ('144_acnur-ginebra-caption-deck-es.txt', 'title'):
-        "the site furniture line 'Cerrar sites icon close' is taken as the title; the headline comes after search and country-site lines",
     ('144_acnur-ginebra-caption-deck-es.txt', 'dateline_city'):
         "a dateline with the agency in parentheses before the dash ('GINEBRA, Suiza, 1 de octubre de 2013 (ACNUR) – …') is not recognised",
     ('144_acnur-ginebra-caption-deck-es.txt', 'date'):

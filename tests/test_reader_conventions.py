@@ -821,3 +821,53 @@ def test_a_dateline_in_capitals_on_a_line_of_its_own() -> None:
     r = read_text(f"Acme opens research centre\n\nMarch 4, 2025 9:00 AM EST\n\n{lead}\n",
                   markdown=False)
     assert (r.dateline_city, r.date) == (None, date(2025, 3, 4))  # a zone is still a zone
+
+
+_MENU = "\n".join([
+    "-", "Who we are", "Who we areThe organisation is part of the United Nations system and "
+    "works with governments and partners in more than a hundred countries.", "Structure",
+    "Structure", "- Director General", "- Deputy Director General", "- Office of the Chief",
+    "-", "Our work", "Our work", "Partnerships", "Partnerships", "- Where we work", "-",
+    "Take action", "Take action", "- Data and research", "- 2030 AGENDA"])
+
+
+def test_a_web_page_with_its_sites_menu_above_the_headline() -> None:
+    # A release page saved as text, the site's menus (short lines, "- " items, each heading
+    # twice) above the headline, then "Geneva – " and the text: the headline is the title,
+    # the menu is left out with a warning that names its lines.
+    headline = "Agencies Mourn Loss of Life at the Border Crossing"
+    lead = ("Geneva – The two agencies are deeply saddened by the tragic loss of life at the "
+            "border crossing on Friday, when some two thousand people tried to cross the fence.")
+    rest = ("The agencies urge all authorities to put the safety of migrants and refugees first, "
+            "and to refrain from the excessive use of force.")
+    text = f"{_MENU}\n{headline}\n{lead}\n{rest}\n"
+    for markdown, guessed in ((False, False), (True, True)):  # a .txt file's "- " items
+        r = read_text(text, markdown=markdown, guessed=guessed)
+        assert (r.title, r.dateline_city) == (headline, "Geneva")
+        assert r.paragraphs == (lead, rest)
+        assert any("read as the page's navigation" in message for _, message in r.warnings)
+
+
+def test_what_the_page_menu_rule_must_not_catch() -> None:
+    lead = ("WASHINGTON -- NASA will host a media teleconference on Thursday to discuss new "
+            "findings about the planet Mercury, revealed by the spacecraft's latest flyby.")
+    # NASA's contacts over the headline: names, offices, numbers, addresses (no menu)
+    top = "\n".join(["Dwayne Brown", "Headquarters, Washington", "202-358-1726",
+                     "dwayne.brown@example.gov", "Paulette Campbell", "Laurel, Md.",
+                     "240-228-6792", "MEDIA ADVISORY: M09-069"])
+    r = read_text(f"{top}\n\nNASA TO HOLD BRIEFING ON MERCURY\n\n{lead}\n", markdown=False)
+    assert not any("navigation" in message for _, message in r.warnings)
+    assert r.title == "Dwayne Brown" or r.contacts  # read as before: nothing left out
+    # In a file that says it is Markdown, a line under a list item's text continues it
+    # (CommonMark's lazy continuation); under an empty item "-" it does not
+    lead = ("GENEVA – The organisation today published its annual report, with figures for "
+            "every region and the plans for the coming year.")
+    md = read_text(f"Title\n\n{lead}\n\n- first item\nrest of the item\n\nThe end.\n",
+                   markdown=True)
+    assert md.paragraphs[1] == "- first item\nrest of the item"
+    guessed = read_text(f"Title\n\n{lead}\n\n- first item\nA Line Of Its Own\n\nThe end.\n",
+                        markdown=True, guessed=True)
+    assert guessed.paragraphs[1:3] == ("- first item", "A Line Of Its Own")
+    md = read_text(f"Title\n\n{lead}\n\n-\nA line of its own that ends here.\n\nThe end.\n",
+                   markdown=True)
+    assert "A line of its own that ends here." in md.paragraphs

@@ -275,8 +275,18 @@ def _wrapped_item(item: str, line: str) -> bool:
     return not _ends_sentence(item) or _BULLET.match(item) is None
 
 
-def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
-    """One blank-line-separated block to paragraphs (lists, headings and text runs)."""
+def _empty_item(line: str) -> bool:
+    """A list marker with no text ("-"): a line at the margin under it is not its text (in
+    CommonMark too: an empty item has no lazy continuation)."""
+    return len(line) <= 5 and _BULLET.fullmatch(line.strip()) is not None
+
+
+def _block(lines: list[tuple[int, str, int]], markdown: bool, lazy: bool) -> list[_Para]:
+    """One blank-line-separated block to paragraphs (lists, headings and text runs).
+
+    ``lazy``: a line at the margin under a list item's text continues it, as in CommonMark
+    (in a file that says it is Markdown; a ``.txt`` file only guessed to be one, a page with
+    a menu's "- " items over its headline, is read as plain text is)."""
     if len(lines) == 1:
         return [_one_line_block(*lines[0])]
     out: list[_Para] = []
@@ -300,7 +310,8 @@ def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
     for lineno, text, indent in lines:
         first = text[0]
         if first not in _MARKUP_FIRST and not first.isdigit():
-            if group_kind == "list" and (indent >= 2 or markdown or _wrapped_item(group[-1], text)):
+            if group_kind == "list" and (indent >= 2 or (
+                    (lazy or _wrapped_item(group[-1], text)) and not _empty_item(group[-1]))):
                 group.append(" " * indent + text if indent >= 2 else text)
                 continue
             flush_group()
@@ -331,7 +342,8 @@ def _block(lines: list[tuple[int, str, int]], markdown: bool) -> list[_Para]:
             else "table" if first == "|"
             else ""
         )
-        if not kind and group_kind == "list" and (indent >= 2 or markdown):
+        if not kind and group_kind == "list" and (
+                indent >= 2 or (lazy and not _empty_item(group[-1]))):
             kind = "list"  # a continuation line of a list item
         if kind:
             flush_run()
@@ -368,7 +380,7 @@ def _opens_back_matter(text: str) -> bool:
 
 
 def _paragraphs(
-    text: str, first_line: int, markdown: bool
+    text: str, first_line: int, markdown: bool, lazy: bool | None = None
 ) -> tuple[list[_Para], int | None]:
     """The text as paragraphs, and the line where reading stopped on an absurdly long file.
 
@@ -384,7 +396,7 @@ def _paragraphs(
 
     def flush() -> None:
         if not plain:
-            paras.extend(_block(block, markdown))
+            paras.extend(_block(block, markdown, markdown if lazy is None else lazy))
         elif len(block) == 1:
             paras.append(_Para(block[0][1], block[0][0]))  # the common case, made cheap
         else:
@@ -2338,6 +2350,69 @@ def _narrative_follows(paras: list[_Para], k: int) -> bool:
     return False
 
 
+def _read_from(
+    start: int, paras: list[_Para], markdown: bool, langs: tuple[str, ...], default_tz: tzinfo,
+    title: str | None, first_line: int,
+) -> tuple[_Reader, int]:
+    """Title, front matter, lead and body, read from paragraph ``start``; and the lead."""
+    r = _Reader(paras, markdown, langs, default_tz)
+    start = r.read_title(start, given=title)
+    if r.title is None and title is None:
+        r.warnings.append((first_line, "no title line found before the first paragraph"))
+    lead = r.find_lead(start)
+    if lead < len(r.paras):
+        r.read_body(lead)
+    else:
+        r.warnings.append((first_line, "no body text found"))
+    return r, lead
+
+
+NAVIGATION_ITEM = 30  # characters: a menu's entries are shorter than this, a headline longer
+_HEAD_REACH = 5  # paragraphs between a page's headline and its dateline lead, at most
+
+
+def _headline_under_furniture(paras: list[_Para], lead: int) -> int | None:
+    """The headline of a web page saved with its site's menus above it (the IOM's "Qui sommes
+    nous / Structure / - Directrice générale / …"), found from the dateline lead below it
+    ("Genève – L'Organisation …"); None for a release that is not laid out so.
+
+    Taken only when the first reading found no dateline: the lead with its dateline lies
+    below the headline, which lies under three or more paragraphs that are mostly menu
+    entries (short lines or list items) and hold nothing a release puts at its top (an
+    embargo, a contact's address or number: NASA puts its contacts over the headline). The
+    headline is the topmost of the lines between
+    it and the lead that are no menu entries: a deck, a date line or a caption may follow it.
+    """
+    k = next((i for i in range(lead, min(len(paras), 120)) if _dateline_lead(paras[i])), None)
+    if k is None or k < 4:
+        return None
+    head = None
+    for j in range(k - 1, max(-1, k - 1 - _HEAD_REACH), -1):
+        p = paras[j]
+        if p.kind not in ("", "heading") or len(p.text) < NAVIGATION_ITEM:
+            break
+        head = j
+    if head is None or head < 3:
+        return None
+    above = paras[:head]
+    menu = sum(1 for p in above if p.kind == "list" or len(p.text) < NAVIGATION_ITEM)
+    if 10 * menu < 6 * len(above):
+        return None
+    for p in above:  # a media contact's address or number: a release's top, not a menu
+        if "@" in p.text or _EMBARGO.match(p.text[:300]) or _phones(p.text[:300]):
+            return None
+    return head
+
+
+def _dateline_lead(p: _Para) -> bool:
+    """A lead that opens with a dateline: "Genève – L'Organisation internationale …" (a city
+    and a dash are enough, as the IOM writes them)."""
+    if p.kind or len(p.text) < 100:
+        return False
+    dl = _match_dateline(p.text)
+    return dl is not None and dl.city is not None and not dl.standalone
+
+
 def read_text(
     text: str,
     *,
@@ -2346,6 +2421,7 @@ def read_text(
     languages: Sequence[str] = (),
     default_tz: tzinfo = UTC,
     title: str | None = None,
+    guessed: bool = False,
 ) -> TextReading:
     """Read the decoded text of one press release into its fields. Pure; never raises
     on odd input (a field it cannot find is None or empty, with a warning when a press
@@ -2353,23 +2429,22 @@ def read_text(
 
     ``default_tz`` is the zone for an embargo time written without one (a warning says so).
     ``title``: the title front matter gives, so that no paragraph is taken for one.
+    ``guessed``: ``markdown`` was guessed from the text of a ``.txt`` file.
     """
     langs = tuple(languages)
-    paras, cut = _paragraphs(text, first_line, markdown)
-    r = _Reader(paras, markdown, langs, default_tz)
+    paras, cut = _paragraphs(text, first_line, markdown, lazy=markdown and not guessed)
+    r, lead = _read_from(0, paras, markdown, langs, default_tz, title, first_line)
+    if r.dateline is None and (head := _headline_under_furniture(paras, lead)) is not None:
+        # a web page saved with its site's menus above the headline: read from the headline
+        r, lead = _read_from(head, paras, markdown, langs, default_tz, title, first_line)
+        r.warnings.append((paras[0].line, (
+            f"lines {paras[0].line}-{paras[head].line - 1}, above the headline, read as the "
+            "page's navigation and left out")))
     if cut is not None:
         r.warnings.append(
             (cut, f"release is too long: read the first {MAX_PARAGRAPHS} paragraphs; "
              "from here on the text is kept as one block")
         )
-    start = r.read_title(0, given=title)
-    if r.title is None and title is None:
-        r.warnings.append((first_line, "no title line found before the first paragraph"))
-    lead = r.find_lead(start)
-    if lead < len(r.paras):
-        r.read_body(lead)
-    else:
-        r.warnings.append((first_line, "no body text found"))
     day = r.release_date()
     dl = r.dateline
     if dl is None and r.wire_line is not None:

@@ -86,7 +86,8 @@ def parse_release(
     # blank ones, so warnings keep their line numbers.
     text = fm.body if "<!--" not in fm.body else _CLOSED_COMMENT.sub(_blank_lines, fm.body)
     suffix = _suffix(path).lower()
-    is_markdown = suffix in MARKDOWN_SUFFIXES or bool(fm.syntax) or looks_like_markdown(text)
+    declared = suffix in MARKDOWN_SUFFIXES or bool(fm.syntax)
+    is_markdown = declared or looks_like_markdown(text)
     fm_language_text = _text(meta, "language", path)
     fm_language = normalise_language(fm_language_text) if fm_language_text else None
     if fm_language_text and fm_language is None:
@@ -102,7 +103,7 @@ def parse_release(
     fm_title = _text(meta, "title", path)
     reading = read_text(
         text, markdown=is_markdown, first_line=fm.body_first_line, languages=hint,
-        default_tz=timezone, title=fm_title or None,
+        default_tz=timezone, title=fm_title or None, guessed=is_markdown and not declared,
     )
     warnings += [
         Diagnostic(path, message, line) for line, message in reading.warnings
