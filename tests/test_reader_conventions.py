@@ -871,3 +871,47 @@ def test_what_the_page_menu_rule_must_not_catch() -> None:
     md = read_text(f"Title\n\n{lead}\n\n-\nA line of its own that ends here.\n\nThe end.\n",
                    markdown=True)
     assert "A line of its own that ends here." in md.paragraphs
+
+
+def test_what_the_page_menu_rule_must_not_catch_on_a_release_without_dateline_lead() -> None:
+    # Found by a review: releases whose lead has no dateline but a later paragraph opens
+    # with "Geneva – ": their own tops (labels, a date, a short title, summary bullets, an
+    # advisory's WHAT/WHEN lines) are no menu, and nothing is left out.
+    later = ("Geneva – The lab, located near the university campus, will focus on materials "
+             "science and sustainable manufacturing for the region.")
+    lead = ("Acme Corporation today announced the opening of its new research laboratory, "
+            "which will employ two hundred scientists.")
+    tops = [
+        "Press release\nMedia advisory\n4 March 2025\n\nAcme Opens Geneva Lab",
+        "Acme Opens New Research Centre\n\n- Two hundred new jobs by 2026\n\n- Focus on "
+        "materials science\n\n- Opening in June 2025",
+        "Minister to Open Geneva Lab\n\nWHAT: Opening ceremony\n\nWHEN: Tuesday, 10:00\n\n"
+        "WHERE: Acme lab, Rue X\n\nWHO: Minister Jean Dupont and Acme chief executive Jane Doe",
+    ]
+    for top in tops:
+        r = read_text(f"{top}\n\n{lead}\n\n{later}\n\nMore details will follow.\n", markdown=False)
+        assert not any("navigation" in message for _, message in r.warnings), top
+        assert r.title is not None and r.title.startswith(("Acme Opens", "Minister")), top
+        assert lead in r.paragraphs and later in r.paragraphs
+    # a title given by front matter: nothing is read as a headline, nothing left out
+    r = read_text(f"{tops[0]}\n\n{lead}\n\n{later}\n", markdown=False, title="Acme Opens Lab")
+    assert not any("navigation" in message for _, message in r.warnings)
+
+
+def test_a_guessed_markdown_list_item_wrapped_at_the_margin() -> None:
+    # A .txt file guessed to be Markdown, its items hand-wrapped onto lines at the margin
+    # (a figure, a sentence's end, a short first line): the list goes on under them, so they
+    # are the items' text, as they were before lazy continuation was limited to declared
+    # Markdown.
+    items = ("- Revenue rose to EUR 4.2 billion in the fourth quarter, up from EUR\n"
+             "3.8 billion a year earlier, driven by strong demand in Asia.\n"
+             "- Revenue rose 12 per cent in the fourth quarter.\n"
+             "Operating margin improved to 9.1 per cent.\n"
+             "- Partnership signed with the\nUniversity of Geneva on battery research.\n"
+             "- Dividend raised for the tenth consecutive year.")
+    text = ("Acme Reports Record Results\n\nGENEVA, March 4, 2025 /PRNewswire/ -- Acme "
+            "Corporation today reported its results for the fourth quarter and the full year."
+            f"\n\nHighlights of the quarter:\n\n{items}\n\n\"We had a strong year,\" said Jane "
+            "Doe, chief executive.\n")
+    r = read_text(text, markdown=True, guessed=True)
+    assert items in r.paragraphs

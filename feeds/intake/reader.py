@@ -307,11 +307,15 @@ def _block(lines: list[tuple[int, str, int]], markdown: bool, lazy: bool) -> lis
             group.clear()
             group_kind = ""
 
-    for lineno, text, indent in lines:
+    for at, (lineno, text, indent) in enumerate(lines):
         first = text[0]
         if first not in _MARKUP_FIRST and not first.isdigit():
             if group_kind == "list" and (indent >= 2 or (
-                    (lazy or _wrapped_item(group[-1], text)) and not _empty_item(group[-1]))):
+                    (lazy or _wrapped_item(group[-1], text)
+                     # a guessed Markdown file's item wrapped at the margin, the list going on
+                     # under it (a menu's last item has the headline under it, and no list)
+                     or (markdown and at + 1 < len(lines) and _BULLET.match(lines[at + 1][1])))
+                    and not _empty_item(group[-1]))):
                 group.append(" " * indent + text if indent >= 2 else text)
                 continue
             flush_group()
@@ -342,8 +346,9 @@ def _block(lines: list[tuple[int, str, int]], markdown: bool, lazy: bool) -> lis
             else "table" if first == "|"
             else ""
         )
-        if not kind and group_kind == "list" and (
-                indent >= 2 or (lazy and not _empty_item(group[-1]))):
+        if not kind and group_kind == "list" and (indent >= 2 or (
+                (lazy or (first.isdigit() and _wrapped_item(group[-1], text)))
+                and not _empty_item(group[-1]))):
             kind = "list"  # a continuation line of a list item
         if kind:
             flush_run()
@@ -2367,11 +2372,14 @@ def _read_from(
     return r, lead
 
 
+_ADVISORY_LABEL = re.compile(r"[*_]*(?:what|when|where|who|why|how)[*_]*\s*:", re.IGNORECASE)
 NAVIGATION_ITEM = 30  # characters: a menu's entries are shorter than this, a headline longer
 _HEAD_REACH = 5  # paragraphs between a page's headline and its dateline lead, at most
 
 
-def _headline_under_furniture(paras: list[_Para], lead: int) -> int | None:
+def _headline_under_furniture(
+    paras: list[_Para], lead: int, langs: Sequence[str] = ()
+) -> int | None:
     """The headline of a web page saved with its site's menus above it (the IOM's "Qui sommes
     nous / Structure / - Directrice générale / …"), found from the dateline lead below it
     ("Genève – L'Organisation …"); None for a release that is not laid out so.
@@ -2394,12 +2402,18 @@ def _headline_under_furniture(paras: list[_Para], lead: int) -> int | None:
         head = j
     if head is None or head < 3:
         return None
+    if len(paras[head].text) >= 60 and paras[head].text.rstrip()[-1:] in ".!?":
+        return None  # a sentence: the release's lead or body under a short title, no headline
     above = paras[:head]
     menu = sum(1 for p in above if p.kind == "list" or len(p.text) < NAVIGATION_ITEM)
     if 10 * menu < 6 * len(above):
         return None
     for p in above:  # a media contact's address or number: a release's top, not a menu
         if "@" in p.text or _EMBARGO.match(p.text[:300]) or _phones(p.text[:300]):
+            return None
+        if _IMMEDIATE.fullmatch(p.text) or _RELEASE_LABEL.fullmatch(p.text) or (
+                _date_line(p.text, langs) is not None) or _ADVISORY_LABEL.match(p.text):
+            # "FOR IMMEDIATE RELEASE", "Media advisory", "4 March 2025", "WHEN: …": a release's top
             return None
     return head
 
@@ -2434,7 +2448,8 @@ def read_text(
     langs = tuple(languages)
     paras, cut = _paragraphs(text, first_line, markdown, lazy=markdown and not guessed)
     r, lead = _read_from(0, paras, markdown, langs, default_tz, title, first_line)
-    if r.dateline is None and (head := _headline_under_furniture(paras, lead)) is not None:
+    if r.dateline is None and title is None and (
+            head := _headline_under_furniture(paras, lead, langs)) is not None:
         # a web page saved with its site's menus above the headline: read from the headline
         r, lead = _read_from(head, paras, markdown, langs, default_tz, title, first_line)
         r.warnings.append((paras[0].line, (
