@@ -268,8 +268,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "same sentence: the 'Pressekontaktar …' paragraph is kept as body (5 instead of 4)",
     ('123_em-presseinvitation-no-headline-da.txt', 'title'):
         'by design: a release without a headline gets a title from its file name; the label says null',
-    ('123_em-presseinvitation-no-headline-da.txt', 'contacts'):
-        "the Danish line 'Kontaktperson: Presserådgiver i Erhvervsministeriet Jesper Ingemann, jesing@em.dk, tlf. 9139 9414.' is not read",
     ('124_milano-conte-advisory-repeated-title.txt', 'contacts'):
         "ambiguous: the press-office address inside a body sentence ('Please send an email to comunication. ufficiostampa@comune.milano.it …') is not a contact block; the label lists it, as 99 lists a contact sentence",
     ('124_milano-conte-advisory-repeated-title.txt', 'body_paragraphs'):

@@ -915,3 +915,25 @@ def test_a_guessed_markdown_list_item_wrapped_at_the_margin() -> None:
             "Doe, chief executive.\n")
     r = read_text(text, markdown=True, guessed=True)
     assert items in r.paragraphs
+
+
+def test_a_job_title_before_the_contacts_name() -> None:
+    # "Press Secretary Jane Doe", Danish "pressechef Rikke Egelund", "Presserådgiver i
+    # Erhvervsministeriet Jesper Ingemann": the title, where it is held, then the name
+    lead = ("GENEVA – The organisation today published its annual report, with figures for "
+            "every region and the plans for the coming year.")
+    cases = [
+        ("Contact: Press Secretary Jane Doe, jane@example.org, +41 22 123 45 67",
+         ("Jane Doe", "Press Secretary", "jane@example.org", "+41 22 123 45 67")),
+        ("Kontaktperson: Presserådgiver i Erhvervsministeriet Jesper Ingemann, jesing@em.dk, "
+         "tlf. 9139 9414.",
+         ("Jesper Ingemann", "Presserådgiver i Erhvervsministeriet", "jesing@em.dk", "9139 9414")),
+        ("Kontakt: pressechef Rikke Egelund, tlf. 3147 9497",
+         ("Rikke Egelund", "pressechef", None, "3147 9497")),
+        # not a person after the title: the desk, as before
+        ("Media contact: Press Office, press@example.org", ("Press Office", None,
+                                                           "press@example.org", None)),
+    ]
+    for line, want in cases:
+        r = read_text(f"Title\n\n{lead}\n\n{line}\n", markdown=False)
+        assert [(c.name, c.title, c.email, c.phone) for c in r.contacts] == [want], line

@@ -854,7 +854,7 @@ _JOB_TITLE = re.compile(
     r"|(?:Managing|Executive|General|Communications?|Marketing|Media|Press|Program(?:me)?"
     r"|Creative|Regional|Country|Brand|Account|Public\s+Relations)\s+(?:Director|Manager"
     r"|Officer|Lead|Coordinator|Partner|Executive|Secretary|Attach[ée])|Director|Manager|Head\s+of\b"
-    r"|Spokes(?:person|man|woman)|Partner|Chair(?:man|woman|person)?|Secretary(?:[- ]General)?"
+    r"|[Ss]pokes(?:person|man|woman)|Partner|Chair(?:man|woman|person)?|Secretary(?:[- ]General)?"
     r"|Coordinator|Consultant|Specialist|Directeur|Directrice|Gerente|Responsable"
     # "Oficial de Comunicação", "Especialista em Comunicação", "Assessora de imprensa",
     # "Portavoz", "Chargée de communication", "Attachée de presse"
@@ -1565,6 +1565,8 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
             elif c.name is None and c.title is None and (job := _JOB_TITLE_WORD.match(piece)) \
                     and not _TWO_CAPITALISED.search(piece, job.end()):
                 c.title = piece  # "CFO och IR-direktör, Coor": a title, then the organisation
+            elif c.name is None and (pair := _title_before_name(piece)) is not None:
+                c.title, c.name = c.title or pair[0], pair[1]  # "Press Secretary Jane Doe"
             elif c.name is None and c.org is None and _name_ok(piece, min_words):
                 person, org = _split_person_org(piece)
                 if c.has_means() and person is None:  # with an address: a person's
@@ -1595,6 +1597,31 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
         c.explicit = inline
         out.append(c)
     return out
+
+
+# After a job title, where it is held: "i Erhvervsministeriet", "to the Minister"
+_TITLE_WHERE = re.compile(
+    r"(?:i|of|at|for|to|ved|hos|in|de|du|der|des|bei|beim|för|til|på)\s+(?:the\s+)?"
+    r"[A-ZÀ-Þ][\w-]+\s+")
+
+
+def _title_before_name(piece: str) -> tuple[str, str] | None:
+    """"Press Secretary Jane Doe" -> ("Press Secretary", "Jane Doe"); "pressechef Rikke
+    Egelund", "Presserådgiver i Erhvervsministeriet Jesper Ingemann": a job title, where it
+    is held, then a name of two or three capitalised words."""
+    job = _JOB_TITLE_WORD.match(piece)
+    if job is None:
+        return None
+    rest = piece[job.end():].lstrip()
+    where = _TITLE_WHERE.match(rest)
+    if where is not None:
+        rest = rest[where.end():]
+    words = rest.split()
+    if not 2 <= len(words) <= 3 or not all(w[0].isupper() for w in words):
+        return None
+    if not _name_ok(rest, 2) or _split_person_org(rest)[0] is None:
+        return None
+    return piece[: len(piece) - len(rest)].strip(), rest
 
 
 def _split_title(person: str) -> tuple[str, str | None, str | None]:
