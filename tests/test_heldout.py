@@ -288,12 +288,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "the issue stamp '2001 08 06' + spaces + '4:10 p.m.' after the contacts is read as a nameless contact's phone, in place of the second contact 'Craig Pollett, … Municipalities (709) 738-1750' (no comma before the phone)",
     ('139_csa-advisory-no-headline-no-dash.txt', 'title'):
         'by design: an advisory without a headline gets a title from its file name; the label says null (as 110/123)',
-    ('144_acnur-ginebra-caption-deck-es.txt', 'dateline_city'):
-        "a dateline with the agency in parentheses before the dash ('GINEBRA, Suiza, 1 de octubre de 2013 (ACNUR) – …') is not recognised",
-    ('144_acnur-ginebra-caption-deck-es.txt', 'date'):
-        "same dateline: '1 de octubre de 2013' is not read (nor the furniture '1 Octubre 2013')",
-    ('144_acnur-ginebra-caption-deck-es.txt', 'body_paragraphs'):
-        "the deck line, the furniture line '1 Octubre 2013 Disponible también en:' and the photo caption 'Imagen hoy de …' are kept as body (8 instead of 5)",
     ('146_nieuwsbank-unicef-uitnodiging-nl.txt', 'body_paragraphs'):
         "ambiguous: the cut registration line 'Voor aanmelding voor de opening ku' (a contact sentence cut before any name) is kept as body (5 instead of 4)",
 }

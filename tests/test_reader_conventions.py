@@ -846,6 +846,15 @@ def test_a_web_page_with_its_sites_menu_above_the_headline() -> None:
         assert (r.title, r.dateline_city) == (headline, "Geneva")
         assert r.paragraphs == (lead, rest)
         assert any("read as the page's navigation" in message for _, message in r.warnings)
+    # a deck, a date line and a caption between the headline and the lead: the front
+    deck = ("The High Commissioner says the agency has improved its capacity to protect "
+            "people but that the needs are growing faster than the means.")
+    dated = lead.replace("Geneva –", "GENEVA, Switzerland, 1 October 2013 (Agency) –")
+    page = (f"{_MENU}\n{headline}\n{deck}\n1 October 2013 Also available in:\n"
+            f"The opening of the annual meeting in Geneva today.\n{dated}\n{rest}\n")
+    r = read_text(page, markdown=False)
+    assert (r.title, r.dateline_city, r.date) == (headline, "GENEVA", date(2013, 10, 1))
+    assert r.paragraphs == (dated, rest)
 
 
 def test_what_the_page_menu_rule_must_not_catch() -> None:

@@ -2018,8 +2018,11 @@ class _Reader:
 
     # -- the lead ------------------------------------------------------------------------
 
-    def find_lead(self, start: int) -> int:
-        """Classify the paragraphs before the lead and return the lead's index."""
+    def find_lead(self, start: int, dateline_at: int | None = None) -> int:
+        """Classify the paragraphs before the lead and return the lead's index.
+
+        ``dateline_at``: the lead, known to open with a dateline (a web page's, under its
+        headline): what comes between is the front (decks, a date line, a caption)."""
         paras, n = self.paras, len(self.paras)
         window: list[tuple[int, str, _Dateline | None]] = []
         in_contact = False
@@ -2051,6 +2054,9 @@ class _Reader:
                 window.append((i, kind, None))
                 continue
             dl = None if p.kind else _match_dateline(p.text)
+            if i == dateline_at and dl is not None:
+                window.append((i, "dateline", dl))
+                break
             if dl is not None and dl.strong:
                 window.append((i, "dateline", dl))
                 if not dl.standalone:
@@ -2063,7 +2069,8 @@ class _Reader:
             else:
                 window.append((i, "narr", None))
                 narrative += 1
-            if narrative >= 2 or (narrative and self.dateline_found(window)):
+            if dateline_at is None and (
+                    narrative >= 2 or (narrative and self.dateline_found(window))):
                 break
 
         lead: int | None = None
@@ -2384,14 +2391,15 @@ def _narrative_follows(paras: list[_Para], k: int) -> bool:
 
 def _read_from(
     start: int, paras: list[_Para], markdown: bool, langs: tuple[str, ...], default_tz: tzinfo,
-    title: str | None, first_line: int,
+    title: str | None, first_line: int, dateline_at: int | None = None,
 ) -> tuple[_Reader, int]:
     """Title, front matter, lead and body, read from paragraph ``start``; and the lead."""
     r = _Reader(paras, markdown, langs, default_tz)
     start = r.read_title(start, given=title)
     if r.title is None and title is None:
         r.warnings.append((first_line, "no title line found before the first paragraph"))
-    lead = r.find_lead(start)
+    lead = r.find_lead(start, dateline_at if dateline_at is not None and dateline_at >= start
+                       else None)
     if lead < len(r.paras):
         r.read_body(lead)
     else:
@@ -2406,10 +2414,10 @@ _HEAD_REACH = 5  # paragraphs between a page's headline and its dateline lead, a
 
 def _headline_under_furniture(
     paras: list[_Para], lead: int, langs: Sequence[str] = ()
-) -> int | None:
+) -> tuple[int, int] | None:
     """The headline of a web page saved with its site's menus above it (the IOM's "Qui sommes
     nous / Structure / - Directrice générale / …"), found from the dateline lead below it
-    ("Genève – L'Organisation …"); None for a release that is not laid out so.
+    ("Genève – L'Organisation …"), and that lead; None for a release not laid out so.
 
     Taken only when the first reading found no dateline: the lead with its dateline lies
     below the headline, which lies under three or more paragraphs that are mostly menu
@@ -2442,7 +2450,7 @@ def _headline_under_furniture(
                 _date_line(p.text, langs) is not None) or _ADVISORY_LABEL.match(p.text):
             # "FOR IMMEDIATE RELEASE", "Media advisory", "4 March 2025", "WHEN: …": a release's top
             return None
-    return head
+    return head, k
 
 
 def _dateline_lead(p: _Para) -> bool:
@@ -2476,9 +2484,10 @@ def read_text(
     paras, cut = _paragraphs(text, first_line, markdown, lazy=markdown and not guessed)
     r, lead = _read_from(0, paras, markdown, langs, default_tz, title, first_line)
     if r.dateline is None and title is None and (
-            head := _headline_under_furniture(paras, lead, langs)) is not None:
+            found := _headline_under_furniture(paras, lead, langs)) is not None:
         # a web page saved with its site's menus above the headline: read from the headline
-        r, lead = _read_from(head, paras, markdown, langs, default_tz, title, first_line)
+        head, dated = found
+        r, lead = _read_from(head, paras, markdown, langs, default_tz, title, first_line, dated)
         r.warnings.append((paras[0].line, (
             f"lines {paras[0].line}-{paras[head].line - 1}, above the headline, read as the "
             "page's navigation and left out")))
