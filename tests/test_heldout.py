@@ -25,9 +25,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ("05_newsdirect-ncma-applegate.txt", "body_paragraphs"):
         "an image line and a headless boilerplate written 'NCMA – www… – has grown as a "
         "professional society' (no 'is a … organisation') are read as body",
-    ("06_prkarma-rapidfire-christopherson.txt", "contacts"):
-        "'ContactMike Will RapidFire Safety & Security Email Us Here': person and an org without "
-        "an org word run together; the address lines (city, country) then take the phone",
     ("09_regeringen-loow-arbetsmiljoverket-sv.txt", "body_paragraphs"):
         "ambiguous: the last paragraph ('Arbetsmiljöverket är en myndighet som …') describes the "
         "agency; the reader takes it for boilerplate, the label for body",
@@ -306,11 +303,9 @@ XFAIL: dict[tuple[str, str], str] = {
     ('151_newsdirect-unos-image-bullets-contact-details.txt', 'body_paragraphs'):
         "a Markdown image line '![](…jpg)' and its one-sentence caption under it are kept as body (11 instead of 9; the label would be 10 if the caption were counted)",
     ('152_prkarma-zerowaste-wire-line-two-datelines.txt', 'contacts'):
-        "the 'please contact:' line with 'Paolo Muir HSR Zero Waste paolo@… 1-778-…' (no separators) is not read; the wire block's city line ' Port Coquitiam, BC' is taken as the name",
+        "the 'please contact:' line with 'Paolo Muir HSR Zero Waste paolo@… 1-778-…' (no separators) is not read, so the wire block's contact (name, organisation, phone) has no e-mail",
     ('152_prkarma-zerowaste-wire-line-two-datelines.txt', 'body_paragraphs'):
         "the 'For more information …, please contact:' line and the one-line contact under it are kept as body (12 instead of 10)",
-    ('153_prkarma-firsd-tea-wire-line-cut-about.txt', 'contacts'):
-        "in the wire block 'ContactMaxwell Pollock Crothers Consulting Email Us Here' the glued name is lost and the country line 'United States' is taken as the name",
     ('154_fao-rimini-communique-caps-headline-fr.txt', 'title'):
         "the page furniture 'Communiqués de presse' (over ' Archives 2001' and the release number 'Communiqué de presse 01/62') is taken as the title; the mostly ALL-CAPS headline comes after them",
     ('155_unicef-de-lindenberg-city-line-credit-de.txt', 'dateline_city'):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from feeds.intake.reader import read_text
 
 
@@ -946,3 +948,44 @@ def test_a_job_title_before_the_contacts_name() -> None:
     for line, want in cases:
         r = read_text(f"Title\n\n{lead}\n\n{line}\n", markdown=False)
         assert [(c.name, c.title, c.email, c.phone) for c in r.contacts] == [want], line
+
+
+def test_a_pr_karma_contact_block() -> None:
+    # "Contact" glued to a name and an organisation with no separator, "Email Us Here" (a
+    # link's text), then the address lines (city and state, country) and the number: the
+    # address is no one's name
+    lead = ("Burlington, ON – December 11, 2025 – The association today announced the winners "
+            "of its annual award for community service in the region.")
+    block = ("ContactMaxwell Pollock Crothers Consulting Email Us Here\n\n Princeton, NJ\n\n"
+             "United States\n\n8008313840\n\nVisit Our Website\n")
+    r = read_text(f"Award winners\n\n{lead}\n\n{block}", markdown=False)
+    assert [(c.name, c.org, c.phone) for c in r.contacts] == [
+        ("Maxwell Pollock", "Crothers Consulting", "8008313840")]
+    block = block.replace("Maxwell Pollock Crothers Consulting", "Shane Devenish Canadian RV "
+                          "Association").replace(" Princeton, NJ", " Burlington, ON")
+    r = read_text(f"Award winners\n\n{lead}\n\n{block.replace('United States', 'Canada')}",
+                  markdown=False)
+    assert [(c.name, c.org, c.phone) for c in r.contacts] == [
+        ("Shane Devenish", "Canadian RV Association", "8008313840")]
+
+
+def test_a_country_is_known_by_its_own_name_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from language_data import names  # type: ignore[import-untyped]
+
+    from feeds.intake import reader
+
+    known = ["United States", "Canada", "Deutschland", "Schweiz", "États-Unis"]
+    unknown = ["Mariam Morel", "Jane Doe", "St. Louis", "Acme Corp"]  # Mariam: not Mali
+    assert [reader._is_country(n) for n in known + unknown] == [True] * 5 + [False] * 4
+
+    class NoTable(dict):  # type: ignore[type-arg]  # a language_data keeping its tables elsewhere
+        def get(self, key: object, default: object = None) -> object:
+            return None
+
+    monkeypatch.setattr(names, "TRIES", NoTable())
+    reader._country_names.cache_clear()
+    try:
+        assert [reader._is_country(n) for n in ["United States", "Mariam Morel"]] == [True, False]
+    finally:
+        monkeypatch.undo()
+        reader._country_names.cache_clear()

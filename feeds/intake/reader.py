@@ -26,9 +26,10 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from functools import cache
 from itertools import islice
 
 from feeds.intake.dates import (
@@ -1565,6 +1566,11 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
             elif c.name is None and c.title is None and (job := _JOB_TITLE_WORD.match(piece)) \
                     and not _TWO_CAPITALISED.search(piece, job.end()):
                 c.title = piece  # "CFO och IR-direktör, Coor": a title, then the organisation
+            elif (len(pieces) == 1 and _is_country(piece)) or (
+                    len(pieces) == 2 and piece is pieces[0] and pieces[1] in _STATE_CODES
+                    and not c.has_means()):
+                # "United States", "St. Louis, MO" under a wire's contact: its address
+                break
             elif c.name is None and (pair := _title_before_name(piece)) is not None:
                 c.title, c.name = c.title or pair[0], pair[1]  # "Press Secretary Jane Doe"
             elif c.name is None and c.org is None and _name_ok(piece, min_words):
@@ -1597,6 +1603,42 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
         c.explicit = inline
         out.append(c)
     return out
+
+
+def _is_country(text: str) -> bool:
+    """"United States", "Canada", "Schweiz": a country's name, as CLDR names it in any
+    language (language_data's table of names, which langcodes reads; an exact match: its
+    lookup is forgiving, and "Mariam Morel" would find Mali)."""
+    if len(text) > 40 or not text[:1].isupper():
+        return False
+    return _country_names()(text)
+
+
+@cache
+def _country_names() -> Callable[[str], bool]:
+    from language_data import names  # type: ignore[import-untyped]  # shipped with langcodes
+
+    names.name_to_code("territory", "Canada")  # loads the table of every language's names
+    table = names.TRIES.get("und/name_to_territory")
+    if table is None:  # a language_data that keeps it elsewhere: the slower, public way
+        import langcodes
+
+        def public(text: str) -> bool:
+            try:
+                found = langcodes.find_name("territory", text, None)
+            except LookupError:
+                return False
+            return bool(found.territory_name("en").casefold() == text.casefold())
+
+        return public
+    return lambda text: names.normalize_name(text) in table
+# The United States' and Canada's two-letter codes, as a city's line in an address gives them
+_STATE_CODES = frozenset((
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
+    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
+    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+    "WV", "WI", "WY", "AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT",
+))
 
 
 # After a job title, where it is held: "i Erhvervsministeriet", "to the Minister"
@@ -2325,6 +2367,13 @@ class _Reader:
         if kind == "contact_glued" and m.group(0).rstrip()[-1:] != "t":  # "Contact Details…"
             for c in self.contacts.items[before:]:
                 c.widget_head = not c.has_means()
+        elif kind == "contact_glued":
+            # PR Karma's "ContactMaxwell Pollock Crothers Consulting Email Us Here": a name
+            # and an organisation with no separator and no word that says which is which
+            for c in self.contacts.items[before:]:
+                words = (c.name or "").split()
+                if c.org is None and len(words) >= 4 and _name_ok(" ".join(words[:2]), 2):
+                    c.name, c.org = " ".join(words[:2]), " ".join(words[2:])
 
     # -- assembly --------------------------------------------------------------------------
 
