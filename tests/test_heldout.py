@@ -288,10 +288,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ('146_nieuwsbank-unicef-uitnodiging-nl.txt', 'body_paragraphs'):
         "ambiguous: the cut registration line 'Voor aanmelding voor de opening ku' (a contact sentence cut before any name) is kept as body (5 instead of 4)",
     # Batch 10 (147-156)
-    ('147_reportable-pacylex-period-dateline-glued-contact.txt', 'dateline_city'):
-        "a dateline with the province and country spelled out, no comma before the date and a full stop instead of a dash ('Edmonton, Alberta, Canada November 7, 2024. Pacylex …') is not recognised",
-    ('147_reportable-pacylex-period-dateline-glued-contact.txt', 'date'):
-        "same dateline: 'November 7, 2024.' is not read",
     ('147_reportable-pacylex-period-dateline-glued-contact.txt', 'contacts'):
         "a contact run together with its title, 'E:'/'P:' labels, social links, the About and the forward-looking statements on one line ('Contact: Michael J. WeickertCEO, …Inc.E: michael.weickert@pacylex.comP: 650-218-1840Twitter …') is not read",
     ('147_reportable-pacylex-period-dateline-glued-contact.txt', 'body_paragraphs'):
@@ -307,7 +303,7 @@ XFAIL: dict[tuple[str, str], str] = {
     ('152_prkarma-zerowaste-wire-line-two-datelines.txt', 'body_paragraphs'):
         "the 'For more information …, please contact:' line and the one-line contact under it are kept as body (12 instead of 10)",
     ('154_fao-rimini-communique-caps-headline-fr.txt', 'title'):
-        "the page furniture 'Communiqués de presse' (over ' Archives 2001' and the release number 'Communiqué de presse 01/62') is taken as the title; the mostly ALL-CAPS headline comes after them",
+        "page furniture over the headline: the section label 'Communiqués de presse' is now read as a label, but 'Archives 2001' under it is taken as the title (the headline is the ALL-CAPS line after 'Communiqué de presse 01/62')",
     ('155_unicef-de-lindenberg-city-line-credit-de.txt', 'dateline_city'):
         "the city alone on a line under the headline ('Köln', no date) is read as a subtitle, not as the dateline",
     ('155_unicef-de-lindenberg-city-line-credit-de.txt', 'body_paragraphs'):

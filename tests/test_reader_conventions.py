@@ -989,3 +989,22 @@ def test_a_country_is_known_by_its_own_name_only(monkeypatch: pytest.MonkeyPatch
     finally:
         monkeypatch.undo()
         reader._country_names.cache_clear()
+
+
+def test_a_dateline_closed_by_a_full_stop() -> None:
+    # Reportable: "Edmonton, Alberta, Canada November 7, 2024. Pacylex …" (no comma before the
+    # date, a full stop after it); a wire's byline "News Provided By X, Inc. September 24,
+    # 2024, 15:35 GMT" is no dateline, and a plural section label is no title
+    lead = ("Edmonton, Alberta, Canada November 7, 2024. Pacylex Pharmaceuticals Inc. is a "
+            "clinical-stage company developing targeted treatments for cancer.")
+    r = read_text(f"Pacylex reports results\n\n{lead}\n", markdown=False)
+    assert (r.dateline_city, r.date) == ("Edmonton", date(2024, 11, 7))
+    byline = "News Provided By Tellusant, Inc. September 24, 2024, 15:35 GMT"
+    r = read_text(f"Partnership announced\n\n{byline}\n\nBOSTON, MA, September 24, 2024 -- "
+                  "Tellusant and its partner today announced a strategic partnership.\n",
+                  markdown=False)
+    assert r.dateline_city == "BOSTON"
+    r = read_text("Communiqués de presse\n\nLE CONSEIL ACCEPTE DE DÉPLACER LE SOMMET\n\nRome, le "
+                  "3 octobre 2001 - L'Organisation déplace le lieu du Sommet mondial de "
+                  "l'alimentation.\n", markdown=False, languages=("fr",))
+    assert r.title == "LE CONSEIL ACCEPTE DE DÉPLACER LE SOMMET"

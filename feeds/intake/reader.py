@@ -480,9 +480,10 @@ _IMMEDIATE = re.compile(
     re.IGNORECASE,
 )
 _RELEASE_LABEL = re.compile(
-    r"[*_#\s]*(?:(?:press|news|media)\s+(?:releases?|statements?|advisory|advisories)|pressmeddelande"
-    r"|pressemitteilung|presseinformation|communiqu[ée]\s+de\s+presse|comunicado\s+de\s+prensa"
-    r"|nota\s+de\s+prensa|comunicato\s+stampa|persbericht|بيان\s+صحفي|news|press|update"
+    r"[*_#\s]*(?:(?:press|news|media)\s+(?:releases?|statements?|advisory|advisories)"
+    r"|pressmeddelanden?|pressemitteilung(?:en)?|presseinformation(?:en)?"
+    r"|communiqu[ée]s?\s+de\s+presse|comunicados?\s+de\s+prensa|notas?\s+de\s+prensa"
+    r"|comunicat[oi]\s+stampa|persbericht(?:en)?|بيان\s+صحفي|news|press|update"
     r"|updated|correction|corrected)\b[\s*_:.–—-]*",
     re.IGNORECASE,
 )
@@ -807,11 +808,14 @@ _DL_DATE = (
 _WIRE = r"(?P<wire>/[^/\n]{1,40}/|\((?:[^():\n]{2,40})?\)|\[[^\[\]():\n]{2,40}\](?!\())"
 _DATELINE = re.compile(
     rf"(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}})"
-    rf"(?:(?:{_COMMA}{_S}*|{_DASH}){_DL_DATE})?"
+    # (a space alone before a "Month D, YYYY" date: "Edmonton, Alberta, Canada November 7, 2024.")
+    rf"(?:(?:{_COMMA}{_S}*|{_DASH}|(?P<spaced>{_S}+)(?={_UPPER}[^\W\d_]{{2,9}}\.?{_S}+\d{{1,2}},?"
+    rf"{_S}+\d{{4}}))"
+    rf"{_DL_DATE})?"
     rf"(?:(?:{_S}*|{_DASH}){_WIRE})?"
     # a colon ends a dateline that has a date: "**Stockholm, Sweden, 20 August 2018**: …";
     # so does nothing but a space after a year: "Saint-Hubert, Quèbec, February 22, 2002 Media …"
-    rf"(?P<tail>{_DASH}|{_S}*$|(?(date)(?::{_S}+|(?<=\d{{4}}){_S}+(?={_UPPER}))|(?!)))"
+    rf"(?P<tail>{_DASH}|{_S}*$|(?(date)(?:[:.]{_S}+|(?<=\d{{4}}){_S}+(?={_UPPER}))|(?!)))"
 )
 _DATELINE_INVERTED = re.compile(
     rf"{_WIRE}{_DASH}{_DL_DATE}{_DASH}(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}}){_DASH}"
@@ -1029,7 +1033,7 @@ class _Dateline:
         self.standalone = standalone
 
 
-_YEAR_THEN_WORD = re.compile(r"\d{4}[ \t]+[^\W\d_]")
+_YEAR_THEN_WORD = re.compile(r"\d{4}\.?[ \t]+[^\W\d_]")  # "… 2002 Media", "… 2024. Pacylex"
 
 
 def _has_dateline_sign(head: str) -> bool:
@@ -1040,7 +1044,8 @@ def _has_dateline_sign(head: str) -> bool:
         or (len(head) <= 60 and ("," in head or "،" in head) and _DIGIT.search(head) is not None)
         # a date closed by a colon: "**Stockholm, Sweden, 20 August 2018**: Flatpak …"
         or (":" in head[:80] and "," in head[:60] and _DIGIT.search(head, 0, 80) is not None)
-        # or by a space after its year: "Saint-Hubert, Quèbec, February 22, 2002 Media are …"
+        # or by a space (or a full stop) after its year: "Saint-Hubert, Quèbec, February 22,
+        # 2002 Media are …"
         or ("," in head[:60] and _YEAR_THEN_WORD.search(head, 0, 80) is not None)
     )
 
@@ -1061,6 +1066,9 @@ def _match_dateline(text: str) -> _Dateline | None:
             m.end() >= len(text),
         )
     m = _DATELINE.match(head)
+    if m is not None and m["spaced"] is not None and not m["tail"].startswith("."):
+        m = None  # a date after a space alone ends its dateline with a full stop (not "News
+        # Provided By Tellusant, Inc. September 24, 2024, 15:35 GMT", a wire's byline)
     if m is None and (comma := head.find(", ", 0, 60)) > 0 and _DIGIT.search(head, 0, comma):
         # "NODE.JS INTERACTIVE 2016, AUSTIN, TX., Nov. 30, 2016 —": an event before the city
         after = _DATELINE.match(head, comma + 2)
