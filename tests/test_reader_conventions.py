@@ -1008,3 +1008,33 @@ def test_a_dateline_closed_by_a_full_stop() -> None:
                   "3 octobre 2001 - L'Organisation déplace le lieu du Sommet mondial de "
                   "l'alimentation.\n", markdown=False, languages=("fr",))
     assert r.title == "LE CONSEIL ACCEPTE DE DÉPLACER LE SOMMET"
+
+
+def test_what_the_contact_and_full_stop_rules_must_not_catch() -> None:
+    # Found by a review of the three rules above: each read as before them
+    lead = ("Acme Widgets today announced its results for the year, with revenue up in every "
+            "region of the world.")
+
+    def contacts(block: str) -> list[tuple[str | None, str | None, str | None]]:
+        r = read_text(f"Acme results\n\n{lead}\n\n{block}\n", markdown=False)
+        return [(c.name, c.org, c.email) for c in r.contacts]
+
+    # "MD" is a degree on a contact's first line, not a state; "United Nations" an employer
+    assert contacts("Media contact:\nJane Doe, MD\njane@example.org") == [
+        ("Jane Doe", "MD", "jane@example.org")]
+    assert contacts("Media contact:\nJane Doe\nUnited Nations\njane@example.org") == [
+        ("Jane Doe", "United Nations", "jane@example.org")]
+    # where a department ends and a name begins, no rule can say: left whole
+    r = read_text(f"Acme results\n\n{lead}\n\nContact: Director of Public Affairs John Smith, "
+                  "(202) 555-0100\n", markdown=False)
+    assert [c.name for c in r.contacts] == ["Director of Public Affairs John Smith"]
+    # a byline or a date sentence closed by a full stop is no dateline; an event's line
+    # under the lead takes the lead from no one
+    for opening in ("Jane Doe, Staff Writer March 3, 2024.", "Published March 3, 2024.",
+                    "News Provided By Tellusant, Inc. September 24, 2024."):
+        r = read_text(f"Acme results\n\n{opening} {lead}\n", markdown=False)
+        assert r.dateline_city is None, opening
+    event = ("Acme Investor Day, Grand Hyatt New York, June 12, 2024. Doors open at 8 a.m. and "
+             "the programme starts at 9.")
+    r = read_text(f"Acme investor day\n\n{lead}\n\n{event}\n", markdown=False)
+    assert r.paragraphs == (lead, event) and r.dateline_city is None

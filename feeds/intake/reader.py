@@ -815,7 +815,7 @@ _DATELINE = re.compile(
     rf"(?:(?:{_S}*|{_DASH}){_WIRE})?"
     # a colon ends a dateline that has a date: "**Stockholm, Sweden, 20 August 2018**: …";
     # so does nothing but a space after a year: "Saint-Hubert, Quèbec, February 22, 2002 Media …"
-    rf"(?P<tail>{_DASH}|{_S}*$|(?(date)(?:[:.]{_S}+|(?<=\d{{4}}){_S}+(?={_UPPER}))|(?!)))"
+    rf"(?P<tail>{_DASH}|{_S}*$|(?(date)(?::{_S}+|(?<=\d{{4}})\.?{_S}+(?={_UPPER}))|(?!)))"
 )
 _DATELINE_INVERTED = re.compile(
     rf"{_WIRE}{_DASH}{_DL_DATE}{_DASH}(?P<city>{_CITY})(?P<region>(?:{_REGION}){{0,2}}){_DASH}"
@@ -1118,7 +1118,23 @@ def _match_dateline(text: str) -> _Dateline | None:
     if second is not None:  # "LIVINGSTON, Scotland and SHENZHEN, China": both cities
         city = f"{city} {second.group('conj')} {second.group('city')}"
     raw = head[:m.end()].strip()  # from the line's start: an event before the city is in it
+    if m["tail"].startswith(".") and wire is None:
+        # "Edmonton, Alberta, Canada November 7, 2024. Pacylex …": a sentence's end, too
+        # ("Jane Doe, Staff Writer March 3, 2024.", "Published March 3, 2024."): a weak
+        # dateline, which never takes the lead from the paragraph above it
+        place = m.group("city") + m.group("region")
+        if (city.casefold() in _BYLINE_WORDS or _JOB_TITLE_WORD.search(place)
+                or not _BYLINE_WORDS.isdisjoint(place.casefold().replace(",", " ").split())
+                or any(_is_org_word(w) for w in place.replace(",", " ").split())):
+            return None
+        return _Dateline(raw, city, date_text, False, standalone)
     return _Dateline(raw, city, date_text, bool(date_text or wire), standalone)
+
+
+_BYLINE_WORDS = frozenset((
+    "published", "posted", "updated", "issued", "released", "by", "date", "staff", "writer",
+    "reporter", "editor", "correspondent", "contributor",
+))
 
 
 def _only_date_words(leftover: str) -> bool:
@@ -1574,11 +1590,6 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
             elif c.name is None and c.title is None and (job := _JOB_TITLE_WORD.match(piece)) \
                     and not _TWO_CAPITALISED.search(piece, job.end()):
                 c.title = piece  # "CFO och IR-direktör, Coor": a title, then the organisation
-            elif (len(pieces) == 1 and _is_country(piece)) or (
-                    len(pieces) == 2 and piece is pieces[0] and pieces[1] in _STATE_CODES
-                    and not c.has_means()):
-                # "United States", "St. Louis, MO" under a wire's contact: its address
-                break
             elif c.name is None and (pair := _title_before_name(piece)) is not None:
                 c.title, c.name = c.title or pair[0], pair[1]  # "Press Secretary Jane Doe"
             elif c.name is None and c.org is None and _name_ok(piece, min_words):
@@ -1613,11 +1624,21 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
     return out
 
 
+_CITY_STATE = re.compile(r"[A-ZÀ-Þ][\w .'’-]{1,40},[ \t]*(?P<code>[A-Z]{2})")
+
+
+def _address_line(text: str) -> bool:
+    """A city and its US state or Canadian province ("Princeton, NJ"), or a country."""
+    text = text.strip()
+    m = _CITY_STATE.fullmatch(text)
+    return (m is not None and m["code"] in _STATE_CODES) or _is_country(text)
+
+
 def _is_country(text: str) -> bool:
     """"United States", "Canada", "Schweiz": a country's name, as CLDR names it in any
     language (language_data's table of names, which langcodes reads; an exact match: its
     lookup is forgiving, and "Mariam Morel" would find Mali)."""
-    if len(text) > 40 or not text[:1].isupper():
+    if len(text) > 40 or not text[:1].isupper() or (len(text) < 4 and not text.isupper()):
         return False
     return _country_names()(text)
 
@@ -1636,10 +1657,20 @@ def _country_names() -> Callable[[str], bool]:
                 found = langcodes.find_name("territory", text, None)
             except LookupError:
                 return False
-            return bool(found.territory_name("en").casefold() == text.casefold())
+            code = found.territory or ""
+            return (len(code) == 2 and code not in _NOT_COUNTRIES
+                    and bool(found.territory_name("en").casefold() == text.casefold()))
 
         return public
-    return lambda text: names.normalize_name(text) in table
+    def exact(text: str) -> bool:
+        code = names.name_to_code("territory", text)
+        return (names.normalize_name(text) in table and isinstance(code, str) and len(code) == 2
+                and code.isalpha() and code not in _NOT_COUNTRIES)
+
+    return exact
+
+
+_NOT_COUNTRIES = frozenset(("UN", "EU", "EZ", "QO", "ZZ"))  # the UN, the EU, the euro area
 # The United States' and Canada's two-letter codes, as a city's line in an address gives them
 _STATE_CODES = frozenset((
     "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
@@ -1650,15 +1681,15 @@ _STATE_CODES = frozenset((
 
 
 # After a job title, where it is held: "i Erhvervsministeriet", "to the Minister"
-_TITLE_WHERE = re.compile(
-    r"(?:i|of|at|for|to|ved|hos|in|de|du|der|des|bei|beim|för|til|på)\s+(?:the\s+)?"
-    r"[A-ZÀ-Þ][\w-]+\s+")
+_TITLE_WHERE = re.compile(r"(?:i|ved|hos|til|för|på|to)\s+(?:the\s+)?[A-ZÀ-Þ][\w-]+\s+")
 
 
 def _title_before_name(piece: str) -> tuple[str, str] | None:
     """"Press Secretary Jane Doe" -> ("Press Secretary", "Jane Doe"); "pressechef Rikke
     Egelund", "Presserådgiver i Erhvervsministeriet Jesper Ingemann": a job title, where it
-    is held, then a name of two or three capitalised words."""
+    is held (one word: "at the British Red Cross" would leave "Red Cross" for a name), then a
+    name of two or three capitalised words. "Director of Public Affairs John Smith" is left
+    whole: where the department ends and the name begins, no rule can say."""
     job = _JOB_TITLE_WORD.match(piece)
     if job is None:
         return None
@@ -1719,6 +1750,9 @@ class _Contacts:
                 or (after_number and _ANOTHER_NUMBER.fullmatch(text))):
             self.after_number = True
             return  # "Tel: …" then "Mobile: …": the same person's other number
+        cur = self.current
+        if cur is not None and cur.name and not cur.has_means() and _address_line(text):
+            return  # " St. Louis, MO", "United States" under a wire's contact: the address
         self._add_line(text, line, inline=inline)
         self.after_number = (self.current is not None and self.current.phone is not None
                              and _DIGIT.search(text) is not None and bool(_phones(text)))
