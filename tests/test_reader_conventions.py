@@ -3,7 +3,7 @@ each as a small release written the same way."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -1038,3 +1038,22 @@ def test_what_the_contact_and_full_stop_rules_must_not_catch() -> None:
              "the programme starts at 9.")
     r = read_text(f"Acme investor day\n\n{lead}\n\n{event}\n", markdown=False)
     assert r.paragraphs == (lead, event) and r.dateline_city is None
+
+
+def test_a_pages_press_section_and_kind_labels_and_an_embargo_sentence() -> None:
+    # UNICEF France: "Centre de presse" / "Déclaration" over the headline; a site's
+    # "JOIN OUR EMAIL LIST" is no title; WHO/Europe: the embargo stated in a sentence
+    lead = ("NEW YORK, 7 septembre 2009 – L'UNICEF est extrêmement préoccupé par la décision "
+            "du gouvernement d'expulser son porte-parole du pays.")
+    headline = "La Directrice générale défend la voix de l'UNICEF pour les enfants"
+    r = read_text(f"Centre de presse\n\nDéclaration\n\n{headline}\n\n{lead}\n", markdown=False,
+                  languages=("fr",))
+    assert r.title == headline
+    r = read_text(f"JOIN OUR EMAIL LIST\n\n{headline}\n\n{lead}\n", markdown=False)
+    assert r.title == headline
+    embargo = ("Information contained in this notification is subject to a strict media "
+               "embargo: 00:01 Hrs GMT+1, 12 September 2018")
+    r = read_text(f"Media advisory\n\nCopenhagen, 28 August 2018\n\n{embargo}\n\nWhat: The launch "
+                  "of the organisation's report on health in the region, published every three "
+                  "years, which tracks the trends in health.\n", markdown=False)
+    assert r.embargo_until == datetime(2018, 9, 12, 0, 1, tzinfo=timezone(timedelta(hours=1)))

@@ -483,7 +483,13 @@ _RELEASE_LABEL = re.compile(
     r"[*_#\s]*(?:(?:press|news|media)\s+(?:releases?|statements?|advisory|advisories)"
     r"|pressmeddelanden?|pressemitteilung(?:en)?|presseinformation(?:en)?"
     r"|communiqu[ée]s?\s+de\s+presse|comunicados?\s+de\s+prensa|notas?\s+de\s+prensa"
-    r"|comunicat[oi]\s+stampa|persbericht(?:en)?|بيان\s+صحفي|news|press|update"
+    r"|comunicat[oi]\s+stampa|persbericht(?:en)?|بيان\s+صحفي"
+    # a site's press section: "Centre de presse", "Press Centre", "Newsroom", "Sala de prensa"
+    r"|(?:press|media|news)\s*(?:cent(?:er|re)|room)|(?:centre|salle)\s+de\s+presse"
+    r"|sala\s+de\s+(?:prensa|imprensa)|sala\s+stampa|presse(?:center|rum|raum)|pressrum"
+    # the release's kind over its headline: "Statement", "Déclaration", "Media advisory"
+    r"|statement|d[ée]claration|declaraci[óo]n|declara[çc][ãa]o|erkl[äa]rung|dichiarazione"
+    r"|news|press|update"
     r"|updated|correction|corrected)\b[\s*_:.–—-]*",
     re.IGNORECASE,
 )
@@ -523,6 +529,17 @@ _EMBARGO = re.compile(
     r"|for\s+release\s*(?::|at|on|after)\s*(?!immediately|now)|حظر\s+النشر|محظور\s+النشر)",
     re.IGNORECASE,
 )
+# A site's furniture over a page's headline, in the words sites use for it
+_SITE_FURNITURE = re.compile(
+    r"[\s*_#]*(?:join\s+our\s+(?:e-?mail|mailing)\s+list|sign\s+up\s+(?:for|to)\s+(?:our\s+)?"
+    r"(?:newsletters?|e-?mails?|e-?mail\s+updates)|subscribe(?:\s+to\s+our\s+newsletter)?"
+    r"|skip\s+to\s+(?:main\s+)?content|(?:main\s+)?menu|search(?:\s+form)?|share(?:\s+this)?"
+    r"|print(?:\s+this\s+page)?)[\s*_:.]*", re.IGNORECASE)
+# An embargo stated in a sentence above the text: "Information contained in this
+# notification is subject to a strict media embargo: 00:01 Hrs GMT+1, 12 September 2018"
+_EMBARGO_SENTENCE = re.compile(
+    r"\b(?:subject\s+to\s+(?:an?\s+)?(?:strict\s+)?(?:media\s+)?embargo|(?:is|are)\s+"
+    r"(?:strictly\s+)?embargoed\s+(?:until|till))\b", re.IGNORECASE)
 _CAPTION = re.compile(
     r"(?P<caption>.{0,400}?)[\s.,;(\[–—-]*"
     r"(?-i:Photo(?:graph)?(?:\s+credit)?|Photo\s+courtesy(?:\s+of)?|Picture|Image|Foto(?:grafía)?"
@@ -1917,7 +1934,8 @@ class _Reader:
             return None
         if len(text) <= 24 and _is_end_mark(text):
             return "stray-end"  # an end mark before the text: nothing to end yet
-        if len(text) <= 300 and _EMBARGO.match(text):
+        if len(text) <= 300 and (_EMBARGO.match(text) or (
+                "mbargo" in text and _EMBARGO_SENTENCE.search(text) and _DIGIT.search(text))):
             return "embargo"
         if text[:1] == "[" and len(text) <= 2000 and len(_LINK_ONLY.findall(text)) >= 2 \
                 and not _LINK_ONLY.sub("", text).strip(" /|·•,;–-\t\n"):
@@ -1932,6 +1950,8 @@ class _Reader:
         m = _RELEASE_LABEL.match(text)
         if m and m.end() >= len(text):
             return "label"
+        if len(text) <= 40 and _SITE_FURNITURE.fullmatch(text):
+            return "label"  # "JOIN OUR EMAIL LIST", "Skip to main content"
         if len(text) <= 30 and "/" in text and _DOC_SYMBOL.fullmatch(text):
             return "label"  # a document symbol: "REF/G/102", "SG/SM/21345"
         if self.wire_match(text) is not None:
