@@ -1057,3 +1057,14 @@ def test_a_pages_press_section_and_kind_labels_and_an_embargo_sentence() -> None
                   "of the organisation's report on health in the region, published every three "
                   "years, which tracks the trends in health.\n", markdown=False)
     assert r.embargo_until == datetime(2018, 9, 12, 0, 1, tzinfo=timezone(timedelta(hours=1)))
+
+
+def test_a_menu_with_news_entries_is_still_a_menu() -> None:
+    # a site's "News", "Newsroom", "Press centre" entries are menu entries, not the labels
+    # ("Press release", "Media advisory") that say a release starts there
+    menu = _MENU.replace("Partnerships\nPartnerships", "News\nNewsroom\nPress centre")
+    headline = "Agencies Mourn Loss of Life at the Border Crossing"
+    lead = ("Geneva – The two agencies are deeply saddened by the tragic loss of life at the "
+            "border crossing on Friday, when some two thousand people tried to cross the fence.")
+    r = read_text(f"{menu}\n{headline}\n{lead}\n", markdown=False)
+    assert (r.title, r.dateline_city, r.paragraphs) == (headline, "Geneva", (lead,))

@@ -2518,6 +2518,10 @@ def _read_from(
     return r, lead
 
 
+# A label that says what the text is (not a site's "News" or "Press centre" menu entry)
+_RELEASE_KIND = re.compile(
+    r"releases?|advisor|statement|d[ée]claraci|declara|communiqu|comunica|mitteilung|meddeland"
+    r"|bericht|information|nota|بيان", re.IGNORECASE)
 _ADVISORY_LABEL = re.compile(r"[*_]*(?:what|when|where|who|why|how)[*_]*\s*:", re.IGNORECASE)
 NAVIGATION_ITEM = 30  # characters: a menu's entries are shorter than this, a headline longer
 _HEAD_REACH = 5  # paragraphs between a page's headline and its dateline lead, at most
@@ -2557,7 +2561,8 @@ def _headline_under_furniture(
     for p in above:  # a media contact's address or number: a release's top, not a menu
         if "@" in p.text or _EMBARGO.match(p.text[:300]) or _phones(p.text[:300]):
             return None
-        if _IMMEDIATE.fullmatch(p.text) or _RELEASE_LABEL.fullmatch(p.text) or (
+        if _IMMEDIATE.fullmatch(p.text) or (
+                _RELEASE_LABEL.fullmatch(p.text) and _RELEASE_KIND.search(p.text)) or (
                 _date_line(p.text, langs) is not None) or _ADVISORY_LABEL.match(p.text):
             # "FOR IMMEDIATE RELEASE", "Media advisory", "4 March 2025", "WHEN: …": a release's top
             return None
