@@ -139,7 +139,8 @@ def _header_line(line: str) -> bool:
         first = word.lstrip("\"'“‘(")[:1]
         if first.isalpha() and not first.isupper() and word.lower() not in _HEADLINE_JOINERS:
             return False
-    last = line.rstrip(" .:")[-1:]
+    words = line.rstrip(" .:").split()
+    last = words[-1][:1] if words else ""
     return (_starts_header(line) and (last.isupper() or last.isdigit())
             and _match_dateline(line) is None)
 
@@ -158,6 +159,8 @@ def _paragraph_lines(run: list[tuple[int, str, int]], lengths: list[int]) -> boo
         return False
     if len(long) >= 3:
         return True
+    if len(run) == 2 and lengths[1] in long and _header_line(run[0][1]):
+        return True  # a headline in title case, then the lead on the next line
     ends = sum(1 for _, text, _ in run if _ends_line_sentence(text))
     return len(run) >= 3 and 10 * ends >= 8 * len(run)
 
