@@ -1068,3 +1068,24 @@ def test_a_menu_with_news_entries_is_still_a_menu() -> None:
             "border crossing on Friday, when some two thousand people tried to cross the fence.")
     r = read_text(f"{menu}\n{headline}\n{lead}\n", markdown=False)
     assert (r.title, r.dateline_city, r.paragraphs) == (headline, "Geneva", (lead,))
+
+
+def test_what_the_label_furniture_and_embargo_sentence_rules_must_not_catch() -> None:
+    # Found by a review of the rules above
+    lead = ("OTTAWA, March 3, 2025 – The Ministry will publish its 2025 climate report next "
+            "week. The report is subject to a strict embargo until Friday, and journalists may "
+            "request an advance copy.")
+    r = read_text(f"Minister Releases Climate Report\n\n{lead}\n\nMore follows.\n", markdown=False)
+    assert (r.dateline_city, r.embargo_until, r.paragraphs[0]) == ("OTTAWA", None, lead)
+    # a hand-wrapped first line in title case, the sentence going on in lower case
+    wrapped = ("The Minister of Health and the Director-General of the World Health Organization"
+               "\nsigned an agreement today in Geneva on cooperation in the fight against "
+               "tuberculosis in the region, with new funding for five years.")
+    r = read_text(f"Health agreement signed\n\n{wrapped}\n\nMore follows.\n", markdown=False)
+    assert r.subtitles == () and r.paragraphs[0] == wrapped.replace("\n", " ")
+    # a label over a lead: the lead stays the lead, never the title
+    text = ("The minister today welcomed the agreement reached by the parties on the future of "
+            "the coastal fisheries.")
+    for label in ("Statement", "Search", "Newsroom", "Déclaration"):
+        r = read_text(f"{label}\n\n{text}\n\n\"It is a good day,\" she said.\n", markdown=False)
+        assert r.title is None and r.paragraphs[0] == text, label

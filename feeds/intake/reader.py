@@ -159,7 +159,8 @@ def _paragraph_lines(run: list[tuple[int, str, int]], lengths: list[int]) -> boo
         return False
     if len(long) >= 3:
         return True
-    if len(run) == 2 and lengths[1] in long and _header_line(run[0][1]):
+    if len(run) == 2 and lengths[1] > UNWRAPPED and _header_line(run[0][1]) and (
+            _starts_header(run[1][1]) or run[1][1][0] in _OPENING_QUOTES):
         return True  # a headline in title case, then the lead on the next line
     ends = sum(1 for _, text, _ in run if _ends_line_sentence(text))
     return len(run) >= 3 and 10 * ends >= 8 * len(run)
@@ -1937,8 +1938,7 @@ class _Reader:
             return None
         if len(text) <= 24 and _is_end_mark(text):
             return "stray-end"  # an end mark before the text: nothing to end yet
-        if len(text) <= 300 and (_EMBARGO.match(text) or (
-                "mbargo" in text and _EMBARGO_SENTENCE.search(text) and _DIGIT.search(text))):
+        if len(text) <= 300 and (_EMBARGO.match(text) or self.embargo_sentence(text)):
             return "embargo"
         if text[:1] == "[" and len(text) <= 2000 and len(_LINK_ONLY.findall(text)) >= 2 \
                 and not _LINK_ONLY.sub("", text).strip(" /|·•,;–-\t\n"):
@@ -1974,6 +1974,14 @@ class _Reader:
         ):
             return "breadcrumb"
         return None
+
+    def embargo_sentence(self, text: str) -> bool:
+        """"… is subject to a strict media embargo: 00:01 Hrs GMT+1, 12 September 2018": an
+        embargo and its instant after the phrase, in a paragraph that is not the lead."""
+        if "mbargo" not in text or not _DIGIT.search(text) or _match_dateline(text) is not None:
+            return False
+        m = _EMBARGO_SENTENCE.search(text)
+        return m is not None and read_embargo(text[m.end():], self.languages).until is not None
 
     def wire_match(self, text: str) -> _Dateline | None:
         if "/" not in text:
@@ -2050,7 +2058,7 @@ class _Reader:
         """Read the title; with a ``given`` one (front matter), only skip its repetition at
         the top of the text: any other first paragraph is the body's, not a title."""
         paras, n = self.paras, len(self.paras)
-        i = self.skip_front_matter(start)
+        i = first = self.skip_front_matter(start)
         while i < n and i - start < 40:
             p = paras[i]
             kind = self.front_kind(p)
@@ -2094,6 +2102,8 @@ class _Reader:
             return i  # "**Berne, le 18 juillet 2020**": a dateline on its own line
         if len(text) > 200 and _ends_sentence(text):
             return i
+        if i > first and len(text) > 100 and _ends_sentence(text):
+            return i  # "Statement" over a lead: the label was all the headline there is
         if len(text) > LEAD_IN_COLON and text.endswith((":", "：")):
             return i  # "Commenting on …, Max Lawson … said:": the lead-in to a quote
         if (" " not in text.strip() and SENDER_WORD <= len(text) <= 40
@@ -2523,7 +2533,8 @@ def _read_from(
 
 # A label that says what the text is (not a site's "News" or "Press centre" menu entry)
 _RELEASE_KIND = re.compile(
-    r"releases?|advisor|statement|d[ée]claraci|declara|communiqu|comunica|mitteilung|meddeland"
+    r"releases?|advisor|statement|d[ée]clara|erkl[äa]r|dichiara|communiqu|comunica|mitteilung"
+    r"|meddeland"
     r"|bericht|information|nota|بيان", re.IGNORECASE)
 _ADVISORY_LABEL = re.compile(r"[*_]*(?:what|when|where|who|why|how)[*_]*\s*:", re.IGNORECASE)
 NAVIGATION_ITEM = 30  # characters: a menu's entries are shorter than this, a headline longer
