@@ -346,8 +346,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "one-line OTS text: the 'Headline / Subheadline' runs into 'Frankfurt am Main (ots) - …' on the same line with no separator, so no title line is found and the file name is used",
     ('172_ots-wwf-geburtstag-one-line-de.txt', 'dateline_city'):
         "same line: the OTS dateline 'Frankfurt am Main (ots) -' in the middle of the line, after the headline, is not read",
-    ('172_ots-wwf-geburtstag-one-line-de.txt', 'language'):
-        "the German one-line text is not detected and falls back to the site's 'en' (language_source 'site')",
     ('173_miragenews-unesco-kulyk-date-in-title-no-dateline.txt', 'title'):
         "ambiguous: a reposting site's yearless date glued to the headline after one space ('… in Ukraine 22 March') is kept in the title; the label leaves it out",
     ('173_miragenews-unesco-kulyk-date-in-title-no-dateline.txt', 'body_paragraphs'):

@@ -1089,3 +1089,21 @@ def test_what_the_label_furniture_and_embargo_sentence_rules_must_not_catch() ->
     for label in ("Statement", "Search", "Newsroom", "Déclaration"):
         r = read_text(f"{label}\n\n{text}\n\n\"It is a good day,\" she said.\n", markdown=False)
         assert r.title is None and r.paragraphs[0] == text, label
+
+
+def test_the_language_of_a_release_saved_on_one_line() -> None:
+    # A page saved as a single line (OTS): the language was detected from the text under the
+    # first line, which was nothing, so the site's language was used; and a start that
+    # fastText cannot place (an English headline, names) now falls back to the text further on
+    from feeds.intake.release import parse_release
+
+    text = ("Happy Birthday, WWF! / Am 10. Mai wird der WWF Deutschland 40 Jahre alt Frankfurt am "
+            "Main (ots) - Der Panda, das Wappentier des World Wide Fund for Nature, wird viel "
+            "Puste brauchen: Vierzig Kerzen stehen am 10. Mai auf der Geburtstagstorte der "
+            "Umweltschutzorganisation, denn an diesem Tag wird der WWF Deutschland vierzig Jahre "
+            "alt. Am 10. Mai 1963 wurde der WWF in der damaligen Bundeshauptstadt Bonn gegründet, "
+            "zwei Jahre nachdem die Mutterorganisation in der Schweiz ins Leben gerufen worden "
+            "war. Zu den Gründungsvätern zählten unter anderem bekannte Persönlichkeiten aus "
+            "Politik und Wirtschaft, die sich für den Schutz der Natur einsetzen wollten.\n")
+    release = parse_release(text.encode(), "wwf.txt", site_language="en")
+    assert (release.language, release.language_source) == ("de", "detected")

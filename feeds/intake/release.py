@@ -97,7 +97,7 @@ def parse_release(
     # Detected once, before reading, because the language guides the reader ("3 mai 2024"
     # is a date line); the title is left out, as it is often in another language than the
     # body ("Lotto.com® and Players Cafe Hosts…" over a Spanish release).
-    detected = None if fm_language else detect_language(_after_first_line(text)[:300])
+    detected = None if fm_language else _detect(_after_first_line(text))
     guess = fm_language or (detected[0] if detected else "")
     hint = [guess.split("-")[0].lower()] if guess else []
     fm_title = _text(meta, "title", path)
@@ -291,8 +291,17 @@ def _suffix(path: str) -> str:
     return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
+def _detect(text: str) -> tuple[str, float] | None:
+    """The language of the text's start; when that is unclear (names, a headline in another
+    language: "Happy Birthday, WWF! / Am 10. Mai wird der WWF Deutschland …" on one line),
+    of the text further on."""
+    return detect_language(text[:300]) or detect_language(text[300:1000])
+
+
 def _after_first_line(text: str) -> str:
-    stripped = text.lstrip()
+    """The text under its first line (the title, often in another language than the body);
+    the whole text when it is one line (a page saved as a single line: no title line)."""
+    stripped = text.strip()
     newline = stripped.find("\n")
     return stripped[newline + 1:] if newline >= 0 else stripped
 
