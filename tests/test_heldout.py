@@ -336,10 +336,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ('166_unicef-fr-veneman-declaration-contacts-fr.txt', 'body_paragraphs'):
         "same blocks: the two contact blocks and the site's 'Recherche' line are kept as body (7 instead of 4)",
     # Batch 12 (167-174)
-    ('168_newsworthy-hrcom-toronto-zone-lists-glued-newsroom.txt', 'dateline_city'):
-        "a Newsworthy.ai time dateline whose zone is an IANA name ('… Monday Jan 5, 2026 @ 8:00 AM America/Toronto —') is not read (only words like 'Eastern', 'Pacific', 'US/Central' were seen before)",
-    ('168_newsworthy-hrcom-toronto-zone-lists-glued-newsroom.txt', 'date'):
-        "same dateline: with it unread the date falls back to first-seen",
     ('171_pubt-unicef-es-papa-slash-dateline-furniture.txt', 'title'):
         "a reposting site's publisher line 'UNICEF - Comité Español' over a '10/07/2025 | Press release | Distributed by Public on …' line is taken for the title; the headline (glued to the site's '[...]'-cut teaser) becomes a subtitle",
     ('172_ots-wwf-geburtstag-one-line-de.txt', 'title'):

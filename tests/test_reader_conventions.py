@@ -1107,3 +1107,11 @@ def test_the_language_of_a_release_saved_on_one_line() -> None:
             "Politik und Wirtschaft, die sich für den Schutz der Natur einsetzen wollten.\n")
     release = parse_release(text.encode(), "wwf.txt", site_language="en")
     assert (release.language, release.language_source) == ("de", "detected")
+
+
+def test_a_wire_dateline_with_an_iana_time_zone() -> None:
+    # Newsworthy.ai: "… (Newsworthy.ai) Monday Jan 5, 2026 @ 8:00 AM America/Toronto — …"
+    lead = ("Jacksons Point, Ontario, Canada (Newsworthy.ai) Monday Jan 5, 2026 @ 8:00 AM "
+            "America/Toronto — The HR Research Institute is proud to release its latest study.")
+    r = read_text(f"Study released\n\n{lead}\n", markdown=False)
+    assert (r.dateline_city, r.date, r.embargo_until) == ("Jacksons Point", date(2026, 1, 5), None)

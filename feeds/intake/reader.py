@@ -822,7 +822,10 @@ _DL_DATE = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?{_S}+(?:de{_S}+)?(?:{MONTH_PAIR}|[^\W\d_]{{3,12}})\.?(?:,?{_S}+(?:de{_S}+"
     rf"|del{_S}+)?\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
     rf"(?:,?{_S}*(?:(?:at|@){_S}+)?\d{{1,2}}[:.]\d{{2}}(?:{_S}*(?:[ap]\.?m\.?|[AP]\.?M\.?))?"
-    rf"(?:{_S}*(?:[A-Z]{{2,4}}|Eastern|Central|Mountain|Pacific)(?![^\W\d_]))?)?"
+    # the zone: "EST", "Eastern", or an IANA name ("America/Toronto", as Newsworthy.ai writes)
+    rf"(?:{_S}*(?:[A-Z]{{2,4}}|Eastern|Central|Mountain|Pacific"
+    rf"|(?:Africa|America|Antarctica|Asia|Atlantic|Australia|Europe|Indian|Pacific)"
+    rf"/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?)(?![^\W\d_]))?)?"
 )
 # "/PRNewswire/", "(BUSINESS WIRE)", "[Noticias Newswire]", and Business Wire's "()" where a
 # site emptied the name ("PARIS--()--Regulatory News:"); no colon: "(NYSE: ACME)" is a ticker
