@@ -313,8 +313,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ('156_perlapace-unhcr-cordoglio-repost-contact-it.txt', 'body_paragraphs'):
         "the repeated standfirst, the share-button line 'CondividiShare on Facebook…' and the tag line 'somali' are kept as body (6 instead of 3)",
     # Batch 11 (157-166)
-    ('157_prkarma-tidbits-thirty-endmark-what-who.txt', 'contacts'):
-        "one person named twice: 'For more information: Greg Scott gs@…' (no separator) and PR Karma's wire block 'ContactGreg Scott Tidbits of Change Foundation Email Us Here' … '(780) 267-2527' are read as two contacts, the second named 'Greg Scott Tidbits' (the glued name takes a word of the organisation)",
     ('159_newmediawire-swissnet-glued-contacts.txt', 'contacts'):
         "two contact lines with everything glued ('Contact Companyswissnet Group, Berg (Switzerland)Jonathan Sauppe, Co-CEOAndre Jochem, Head of IRjonathansauppe@swissnet.agandrejochem@swissnet.agPhone: +41 …'; '…Axel Muhlhaus/Doron Kaufmannswissnet@edicto.dePhone: +49 …') are not read",
     ('159_newmediawire-swissnet-glued-contacts.txt', 'body_paragraphs'):
@@ -347,8 +345,6 @@ XFAIL: dict[tuple[str, str], str] = {
     ('173_miragenews-unesco-kulyk-date-in-title-no-dateline.txt', 'body_paragraphs'):
         "ambiguous: the signature line 'Audrey AzoulayUNESCO Director-General' (name glued to title) and UNESCO's standard closing 'UNESCO promotes the safety of journalists …' are kept as body (5 instead of 3)",
     # Batch 13 (175-182)
-    ('175_prkarma-skadi-wire-line-paragraphs-after-about.txt', 'contacts'):
-        "one person named three times (as 157): 'More information: Greg Scott, co-founder gs@…' and PR Karma's wire block 'ContactGreg Scott Tidbits of Change Foundation Email Us Here' … '780-267-2527' are read as two contacts, the second named 'Greg Scott Tidbits'",
     ('176_reportable-savewireless-lowercase-standalone-dateline-empty-item.txt', 'dateline_city'):
         "a standalone dateline line in lower case ('Boston, ma - april 15, 2026': state and month not capitalised, a hyphen) is not read; the lead has no dateline",
     ('176_reportable-savewireless-lowercase-standalone-dateline-empty-item.txt', 'date'):
@@ -367,8 +363,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "the OTS dateline alone on its line without a dash ('Zürich (ots)') is not read",
     ('180_presseportal-wwf-ots-wrapped-city-line-de.txt', 'body_paragraphs'):
         "the standalone 'Zürich (ots)' line and the 'Box:' sidebar (label, question, text) are kept as body (7 instead of 3; the box is ambiguous)",
-    ('181_unicef-eca-nadzieja-date-line-credit-pl.txt', 'dateline_city'):
-        "a Polish dateline with the year abbreviation 'r.' before the en dash ('Warszawa, 7 marca 2023 r. –') is not read (the date is right)",
     ('181_unicef-eca-nadzieja-date-line-credit-pl.txt', 'photo_credit'):
         "ambiguous: a bare credit line 'unicef-Jurkiewicz' (no '©', no label) under the photo's English alt text is not read as a credit",
     ('182_imgpress-unhcr-grandi-no-title-lines-it.txt', 'title'):

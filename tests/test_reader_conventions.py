@@ -1115,3 +1115,19 @@ def test_a_wire_dateline_with_an_iana_time_zone() -> None:
             "America/Toronto — The HR Research Institute is proud to release its latest study.")
     r = read_text(f"Study released\n\n{lead}\n", markdown=False)
     assert (r.dateline_city, r.date, r.embargo_until) == ("Jacksons Point", date(2026, 1, 5), None)
+
+
+def test_a_polish_dateline_and_a_pr_karma_block_naming_a_known_person() -> None:
+    r = read_text("Tytuł\n\nWarszawa, 7 marca 2023 r. – Ponad 900 tysięcy dzieci z Ukrainy "
+                  "korzysta z możliwości edukacyjnych w Polsce.\n", markdown=False,
+                  languages=("pl",))
+    assert (r.dateline_city, r.date) == ("Warszawa", date(2023, 3, 7))
+    # the glued wire block names the person the release named already: one contact
+    lead = ("KAMLOOPS, B.C. — Greg Scott and his daughter have now skied every lift-serviced "
+            "ski area in the province, under the banner of their foundation.")
+    text = (f"Skiing for change\n\n{lead}\n\nMore information: Greg Scott, co-founder "
+            "gs@tidbits.example.org\n\nContactGreg Scott Tidbits of Change Foundation Email Us "
+            "Here\n\n Edmonton, AB\n\nCanada\n\n7802672527\n")
+    r = read_text(text, markdown=False)
+    assert [(c.name, c.email, c.phone) for c in r.contacts] == [
+        ("Greg Scott", "gs@tidbits.example.org", "7802672527")]

@@ -820,7 +820,8 @@ _DL_DATE = (
     rf"(?:(?i:{_WEEKDAY}){_S}+)?(?:(?:le|den|el|am|on|the){_S}+)?"
     rf"(?P<date>[^\W\d_]{{3,10}}\.?,?{_S}+\d{{1,2}}(?:st|nd|rd|th)?(?!\d)(?:,?{_S}+\d{{4}})?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\.?{_S}+(?:de{_S}+)?(?:{MONTH_PAIR}|[^\W\d_]{{3,12}})\.?(?:,?{_S}+(?:de{_S}+"
-    rf"|del{_S}+)?\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
+    rf"|del{_S}+)?\d{{4}}(?:{_S}r\.)?)?"  # (Polish: "7 marca 2023 r.", the year's "roku")
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}})"
     rf"(?:,?{_S}*(?:(?:at|@){_S}+)?\d{{1,2}}[:.]\d{{2}}(?:{_S}*(?:[ap]\.?m\.?|[AP]\.?M\.?))?"
     # the zone: "EST", "Eastern", or an IANA name ("America/Toronto", as Newsworthy.ai writes)
     rf"(?:{_S}*(?:[A-Z]{{2,4}}|Eastern|Central|Mountain|Pacific"
@@ -1729,6 +1730,16 @@ def _title_before_name(piece: str) -> tuple[str, str] | None:
     return piece[: len(piece) - len(rest)].strip(), rest
 
 
+def _strip_fillers(text: str) -> str:
+    """The text without a wire widget's link words ("Email Us Here", "Visit Our Website")."""
+    low = text.lower()
+    for phrase, rx in _FILLER_PHRASES:
+        if phrase in low:
+            text = rx.sub(" ", text)
+            low = text.lower()
+    return " ".join(text.split())
+
+
 def _split_title(person: str) -> tuple[str, str | None, str | None]:
     """"Thomas SauveChief Executive Officer" -> ("Thomas Sauve", "Chief Executive Officer");
     a name glued to its title and organisation by a wire also gives the organisation."""
@@ -2447,10 +2458,17 @@ class _Reader:
                 c.widget_head = not c.has_means()
         elif kind == "contact_glued":
             # PR Karma's "ContactMaxwell Pollock Crothers Consulting Email Us Here": a name
-            # and an organisation with no separator and no word that says which is which
+            # and an organisation with no separator and no word that says which is which;
+            # the name is one the release gave already ("Greg Scott" of "ContactGreg Scott
+            # Tidbits of Change Foundation"), or else the first two words
+            known = [c.name for c in self.contacts.items[:before] if c.name]
+            glued = _strip_fillers(rest)
             for c in self.contacts.items[before:]:
+                name = next((k for k in known if glued.startswith(k + " ")), None)
                 words = (c.name or "").split()
-                if c.org is None and len(words) >= 4 and _name_ok(" ".join(words[:2]), 2):
+                if name is not None and c.name != name:
+                    c.name, c.org = name, glued[len(name):].strip() or c.org
+                elif c.org is None and len(words) >= 4 and _name_ok(" ".join(words[:2]), 2):
                     c.name, c.org = " ".join(words[:2]), " ".join(words[2:])
 
     # -- assembly --------------------------------------------------------------------------
