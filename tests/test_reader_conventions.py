@@ -1131,3 +1131,15 @@ def test_a_polish_dateline_and_a_pr_karma_block_naming_a_known_person() -> None:
     r = read_text(text, markdown=False)
     assert [(c.name, c.email, c.phone) for c in r.contacts] == [
         ("Greg Scott", "gs@tidbits.example.org", "7802672527")]
+
+
+def test_more_section_labels_over_a_headline() -> None:
+    # Italian "Rassegna stampa" (press review) and French "Flash Infos" over a headline
+    lead = ("MILANO, 12 marzo 2024 – Fiera Milano ha chiuso il bilancio dell'anno con ricavi in "
+            "crescita in tutti i settori e nuove manifestazioni in calendario.")
+    r = read_text(f"Rassegna stampa\n\nFIERA MILANO CHIUDE UN ANNO RECORD\n\n{lead}\n",
+                  markdown=False, languages=("it",))
+    assert r.title == "FIERA MILANO CHIUDE UN ANNO RECORD"
+    r = read_text(f"Flash Infos\n\nLe ministère dément une fausse information\n\n{lead}\n",
+                  markdown=False)
+    assert r.title == "Le ministère dément une fausse information"

@@ -488,8 +488,10 @@ _RELEASE_LABEL = re.compile(
     r"|pressmeddelanden?|pressemitteilung(?:en)?|presseinformation(?:en)?"
     r"|communiqu[ée]s?\s+de\s+presse|comunicados?\s+de\s+prensa|notas?\s+de\s+prensa"
     r"|comunicat[oi]\s+stampa|persbericht(?:en)?|بيان\s+صحفي"
-    # a site's press section: "Centre de presse", "Press Centre", "Newsroom", "Sala de prensa"
+    # a site's press section: "Centre de presse", "Press Centre", "Newsroom", "Sala de prensa",
+    # "Rassegna stampa", "Flash Infos"
     r"|(?:press|media|news)\s*(?:cent(?:er|re)|room)|(?:centre|salle)\s+de\s+presse"
+    r"|rassegna\s+stampa|flash\s+infos?"
     r"|sala\s+de\s+(?:prensa|imprensa)|sala\s+stampa|presse(?:center|rum|raum)|pressrum"
     # the release's kind over its headline: "Statement", "Déclaration", "Media advisory"
     r"|statement|d[ée]claration|declaraci[óo]n|declara[çc][ãa]o|erkl[äa]rung|dichiarazione"
