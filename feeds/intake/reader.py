@@ -1596,10 +1596,7 @@ def _parse_contact_text(text: str, line: int | None, *, inline: bool) -> list[_C
             low = rest.lower()
         if c.email is None and ("mail" in low or "courriel" in low or "correo" in low):
             c.placeholder = True
-        for phrase, rx in _FILLER_PHRASES:
-            if phrase in low:
-                rest = rx.sub(" , ", rest)
-                low = rest.lower()
+        rest = _strip_fillers(rest, " , ")
         pieces = []
         for piece in _PIECE_SPLIT.split(rest):
             words = piece.split()
@@ -1732,14 +1729,15 @@ def _title_before_name(piece: str) -> tuple[str, str] | None:
     return piece[: len(piece) - len(rest)].strip(), rest
 
 
-def _strip_fillers(text: str) -> str:
-    """The text without a wire widget's link words ("Email Us Here", "Visit Our Website")."""
+def _strip_fillers(text: str, gap: str = " ") -> str:
+    """The text with a wire widget's link words ("Email Us Here", "Visit Our Website")
+    replaced by ``gap`` (" , " keeps the pieces on either side apart)."""
     low = text.lower()
     for phrase, rx in _FILLER_PHRASES:
         if phrase in low:
-            text = rx.sub(" ", text)
+            text = rx.sub(gap, text)
             low = text.lower()
-    return " ".join(text.split())
+    return text
 
 
 def _split_title(person: str) -> tuple[str, str | None, str | None]:
@@ -2464,7 +2462,7 @@ class _Reader:
             # the name is one the release gave already ("Greg Scott" of "ContactGreg Scott
             # Tidbits of Change Foundation"), or else the first two words
             known = [c.name for c in self.contacts.items[:before] if c.name]
-            glued = _strip_fillers(rest)
+            glued = " ".join(_strip_fillers(rest).split())
             for c in self.contacts.items[before:]:
                 name = next((k for k in known if glued.startswith(k + " ")), None)
                 words = (c.name or "").split()
