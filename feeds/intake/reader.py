@@ -1669,27 +1669,22 @@ def _is_country(text: str) -> bool:
 
 @cache
 def _country_names() -> Callable[[str], bool]:
+    import langcodes
     from language_data import names  # type: ignore[import-untyped]  # shipped with langcodes
 
     names.name_to_code("territory", "Canada")  # loads the table of every language's names
-    table = names.TRIES.get("und/name_to_territory")
-    if table is None:  # a language_data that keeps it elsewhere: the slower, public way
-        import langcodes
+    table = names.TRIES.get("und/name_to_territory")  # (None: a language_data keeping it
+    # elsewhere; then only the English name counts)
 
-        def public(text: str) -> bool:
-            try:
-                found = langcodes.find_name("territory", text, None)
-            except LookupError:
-                return False
-            code = found.territory or ""
-            return (len(code) == 2 and code not in _NOT_COUNTRIES
-                    and bool(found.territory_name("en").casefold() == text.casefold()))
-
-        return public
     def exact(text: str) -> bool:
         code = names.name_to_code("territory", text)
-        return (names.normalize_name(text) in table and isinstance(code, str) and len(code) == 2
-                and code.isalpha() and code not in _NOT_COUNTRIES)
+        if not (isinstance(code, str) and len(code) == 2 and code.isalpha()
+                and code not in _NOT_COUNTRIES):
+            return False
+        if table is not None:
+            return names.normalize_name(text) in table
+        english = langcodes.Language.get(f"und-{code}").territory_name("en")
+        return bool(english.casefold() == text.casefold())
 
     return exact
 
